@@ -1,0 +1,66 @@
+# The course's verbs. Every target sets up what it needs first, so a fresh clone needs only
+# `make course` or `make test`. Knobs: NB=<name part> picks notebooks, SLOW=0 skips executing them,
+# JOBS=<n> notebooks at once, LANG=ko|en for render and lab.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV   := .venvs/main
+PY     := $(VENV)/bin/python
+COURSE := $(VENV)/bin/course
+NB     ?=
+JOBS   ?=
+SLOW   ?= 1
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+# LANG is also the locale variable: only ko and en mean a course language here.
+COURSE_LANGS := $(or $(filter ko en,$(LANG)),ko en)
+
+.PHONY: help setup lab course test check exercises grade render clean-nb lock unit integration
+help: ## list the verbs
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+setup: ## create the three environments and register their kernels (a no-op once done)
+	@bash scripts/setup.sh
+
+lab: setup ## JupyterLab on the course (LANG=ko or en renders single-language copies first)
+	@$(if $(filter ko en,$(LANG)),LANG=C.UTF-8 $(COURSE) render --lang $(LANG) >/dev/null;) true
+	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter ko en,$(LANG)),build/$(LANG))
+
+course: setup ## run every lesson and solution headless; write build/report.{json,md}
+	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))
+
+check: setup ## the fast lint: clean sources, ko/en pairs, metadata, glossary, exercises in sync
+	$(VENV)/bin/ruff check -q grader tests
+	$(COURSE) check
+
+unit: setup
+	$(PYTEST) tests/unit -q
+
+integration: setup
+	$(PYTEST) tests/integration -q -n 2
+
+test: check ## everything CI runs: lint, unit, integration, the course run, exercise grading
+	$(PYTEST) tests/unit tests/integration -q -n 2
+ifneq ($(SLOW),0)
+	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))
+	$(PYTEST) tests/course -q -n 2
+endif
+
+exercises: setup ## regenerate exercises/ from solutions/ (nbgrader)
+	$(COURSE) exercises
+
+grade: setup ## grade one notebook: make grade NB=exercises/01_tensors.ipynb
+	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb"; exit 2; }
+	$(COURSE) grade "$(NB)"
+
+render: setup ## single-language copies under build/ko/ and build/en/ (LANG=ko or en for one)
+	@for lang in $(COURSE_LANGS); do LANG=C.UTF-8 $(COURSE) render --lang $$lang | tail -n 1; done
+
+clean-nb: setup ## strip outputs and foreign metadata from notebook sources
+	$(COURSE) clean
+
+lock: setup ## recompile env/*.lock from pyproject.toml and env/*.in
+	.venvs/tools/bin/uv pip compile -q pyproject.toml --extra course --extra dev \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o env/main.lock
+	for env in xla text; do .venvs/tools/bin/uv pip compile -q env/$$env.in \
+	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o env/$$env.lock; done

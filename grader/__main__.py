@@ -1,0 +1,5 @@
+"""``python -m grader`` runs the ``course`` command."""
+
+from grader.cli import main
+
+main()

@@ -1,0 +1,45 @@
+"""E5xx: graded exercises have enough parts, each with a marked solution and hidden tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from grader.checks import finding
+from grader.models import Finding
+from grader.paths import kind_of
+
+MIN_PARTS = 4
+_REQUIRED = {"grade", "solution", "grade_id", "schema_version"}
+
+
+def check_graded(nb: NotebookNode, path: Path) -> list[Finding]:
+    """Lessons carry no nbgrader metadata; solutions have at least four well-formed graded parts."""
+    kind = kind_of(path)
+    graded = [c for c in nb.cells if "nbgrader" in c.metadata]
+    if kind == "lesson":
+        return [finding("E505", path, c.get("id")) for c in graded]
+    if kind != "solution":
+        return []
+    found, ids, tests = [], set(), 0
+    for cell in graded:
+        meta, where = cell.metadata.nbgrader, cell.get("id")
+        missing = _REQUIRED - set(meta)
+        if missing:
+            found.append(finding("E506", path, where, problem=f"missing {sorted(missing)}"))
+            continue
+        if meta.grade_id in ids:
+            found.append(finding("E504", path, where, grade_id=meta.grade_id))
+        ids.add(meta.grade_id)
+        if meta.solution and "### BEGIN SOLUTION" not in cell.source:
+            found.append(finding("E502", path, where))
+        if meta.grade and not meta.solution:
+            tests += 1
+            if not meta.get("points", 0) > 0:
+                found.append(finding("E506", path, where, problem="points must be > 0"))
+            if "### BEGIN HIDDEN TESTS" not in cell.source:
+                found.append(finding("E503", path, where))
+    if tests < MIN_PARTS:
+        found.append(finding("E501", path, count=tests, minimum=MIN_PARTS))
+    return found

@@ -1,0 +1,34 @@
+"""G4xx: Korean prose uses the glossary's rendering of each technical term."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from grader.bilingual import prose
+from grader.checks import finding
+from grader.models import Finding
+
+
+@cache
+def read_glossary() -> dict[str, dict]:
+    """Return the glossary (grader/glossary.toml): key -> {en, ko, avoid}."""
+    path = Path(__file__).resolve().parent.parent / "glossary.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:
+    """Flag a `ko` cell that uses a rendering the glossary lists under ``avoid``."""
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown" or "ko" not in cell.metadata.get("tags", []):
+            continue
+        text = prose(cell.source)
+        for entry in read_glossary().values():
+            for used in entry.get("avoid", []):
+                if used in text:
+                    found.append(finding("G401", path, cell.get("id"), used=used, term=entry["en"], ko=entry["ko"]))
+    return found

@@ -1,0 +1,122 @@
+"""The ``course`` command: parse options, call one API function, print, set the exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from grader import messages
+from grader.errors import CourseError
+
+
+def _fail(err: CourseError) -> None:
+    click.echo(messages.format("error.course", message=str(err)), err=True)
+    sys.exit(2)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="pytorch-course")
+def main() -> None:
+    """Run, check, render, release and grade the bilingual PyTorch course."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--jobs", "-j", type=int, default=None, help="Notebooks at once (default: the core count).")
+@click.option("--shard", default=None, help="Run shard I of N, e.g. 1/2.")
+@click.option("--match", "pattern", default=None, help="Only notebooks whose name contains this.")
+@click.option("--kernel", default=None, help="Run main-kernel notebooks in this kernel (e.g. python3).")
+def run(paths: tuple[str, ...], jobs: int | None, shard: str | None, pattern: str | None, kernel: str | None) -> None:
+    """Execute notebooks headless with papermill; write build/report.{json,md}."""
+    from grader.course import run_course
+
+    try:
+        results = run_course(list(paths), pattern=pattern or None, jobs=jobs, shard_spec=shard, kernel=kernel)
+    except CourseError as err:
+        _fail(err)
+    sys.exit(1 if any(r.status in ("failed", "timeout") for r in results) else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def check(paths: tuple[Path, ...], as_json: bool) -> None:
+    """Lint notebooks: clean, paired ko/en, valid metadata, glossary, graded parts, exercises in sync."""
+    from grader.checks import run_checks
+    from grader.paths import LINTED, discover
+
+    files = [f for p in paths for f in (discover((p,)) if p.is_dir() else [p])] if paths else discover(LINTED)
+    findings = run_checks(files)
+    if as_json:
+        click.echo(json.dumps([f.to_dict() for f in findings], indent=1, ensure_ascii=False))
+    else:
+        for item in findings:
+            click.echo(str(item))
+        click.echo(messages.one_line("check.summary", files=len(files), count=len(findings)))
+    sys.exit(1 if findings else 0)
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["ko", "en"]), required=True)
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def render(lang: str, paths: tuple[Path, ...]) -> None:
+    """Write single-language copies under build/<lang>/."""
+    from grader.paths import relative
+    from grader.render import render_language
+
+    for path in render_language(lang, list(paths) or None):
+        click.echo(relative(path))
+
+
+@main.command()
+def exercises() -> None:
+    """Regenerate exercises/ from solutions/ with nbgrader's generate_assignment pipeline."""
+    from grader.assignments import release_all
+    from grader.paths import relative
+
+    written = release_all()
+    for path in written:
+        click.echo(f"wrote {relative(path)}")
+    if not written:
+        click.echo("exercises/ is up to date / 이미 최신입니다")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def clean(paths: tuple[Path, ...]) -> None:
+    """Strip outputs and foreign metadata from notebook sources, keeping cell ids."""
+    from grader.clean import clean_notebook
+    from grader.nbio import dumps, read_notebook, write_notebook
+    from grader.paths import LINTED, discover, relative
+
+    for path in list(paths) or discover(LINTED):
+        before = path.read_text(encoding="utf-8")
+        cleaned = clean_notebook(read_notebook(path))
+        if dumps(cleaned) != before:
+            write_notebook(cleaned, path)
+            click.echo(f"cleaned {relative(path)}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the grade as one JSON object.")
+@click.option("--assignment", default=None, help="The exercise, e.g. 01_tensors (default: from the file name).")
+@click.option("--solutions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The folder of nbgrader source notebooks (default: the course's solutions/).")
+def grade(path: Path, as_json: bool, assignment: str | None, solutions: Path | None) -> None:
+    """Grade one submission; the file is never modified."""
+    from grader.grade import format_table, grade_notebook
+    from grader.paths import SOLUTIONS
+
+    try:
+        result = grade_notebook(path, assignment=assignment, solutions=solutions or SOLUTIONS)
+    except CourseError as err:
+        if as_json:
+            click.echo(json.dumps({"score": 0, "max_score": 0, "cells": [], "errors": [str(err)]}, ensure_ascii=False))
+            sys.exit(1)
+        _fail(err)
+    click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) if as_json else format_table(result))
+    sys.exit(1 if result.status == "unreadable" else 0)

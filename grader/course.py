@@ -1,0 +1,124 @@
+"""Run MANY notebooks: discover, select, shard, execute in parallel, report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from grader import messages
+from grader.errors import CourseError, UsageError
+from grader.execute import execute_notebook
+from grader.meta import read_meta
+from grader.models import RunResult
+from grader.nbio import read_notebook
+from grader.paths import BUILD, RUNNABLE, build_copy, discover, relative
+from grader.report import write_report
+
+
+def select_notebooks(paths: list[str] | None = None, *, pattern: str | None = None) -> list[Path]:
+    """Return the notebooks to run: files and folders in `paths` (default: lessons and solutions).
+
+    Args:
+        paths: notebook files or folders; None or empty means every lesson and solution.
+        pattern: keep only notebooks whose file name contains this text (``make course NB=01``).
+    """
+    if not paths:
+        found = discover(RUNNABLE)
+    else:
+        found = []
+        for entry in map(Path, paths):
+            found += discover((entry,)) if entry.is_dir() else [entry]
+    if pattern:
+        found = [p for p in found if pattern in p.name or pattern in str(p)]
+    return found
+
+
+def shard(notebooks: list[Path], spec: str | None) -> list[Path]:
+    """Return shard I of N (``"I/N"``, 1-based) of `notebooks`, dealt round-robin."""
+    if not spec:
+        return notebooks
+    try:
+        index, count = (int(x) for x in spec.split("/"))
+        assert 1 <= index <= count
+    except (ValueError, AssertionError):
+        raise UsageError("run.bad_shard", shard=spec) from None
+    return notebooks[index - 1 :: count]
+
+
+def run_one(path: Path, *, kernel: str | None = None) -> RunResult:
+    """Execute one notebook into build/, returning a record even when it cannot start."""
+    output = build_copy(path)
+    try:
+        meta = read_meta(read_notebook(path), path)
+    except (CourseError, OSError, ValueError) as err:
+        return RunResult(path=relative(path), kernel="?", status="failed", seconds=0.0, budget_s=0.0,
+                         peak_rss_mb=0.0, error=str(err))
+    wanted = meta.kernel
+    if kernel and wanted != "course-main":
+        # `--kernel` stands in for the main environment only (the GPU machine's python3).
+        return RunResult(path=relative(path), kernel=wanted, status="skipped", seconds=0.0,
+                         budget_s=meta.budget_s, peak_rss_mb=0.0,
+                         error=messages.one_line("run.skipped_kernel", kernel=wanted))
+    use = kernel or wanted
+    if not _kernel_installed(use):
+        return RunResult(path=relative(path), kernel=use, status="failed", seconds=0.0,
+                         budget_s=meta.budget_s, peak_rss_mb=0.0,
+                         error=messages.one_line("run.kernel_missing", kernel=use))
+    return execute_notebook(path, output, meta, kernel=use)
+
+
+def _kernel_installed(name: str) -> bool:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return name in KernelSpecManager().find_kernel_specs()
+
+
+def run_course(
+    paths: list[str] | None = None,
+    *,
+    pattern: str | None = None,
+    jobs: int | None = None,
+    shard_spec: str | None = None,
+    kernel: str | None = None,
+    report_dir: Path = BUILD,
+    progress: Callable[[str], None] = print,
+) -> list[RunResult]:
+    """Execute notebooks in parallel, each in its own kernel and budget, and write the report.
+
+    Args:
+        paths: notebooks or folders (default: every lesson and solution).
+        pattern: keep notebooks whose name contains it.
+        jobs: notebooks at once (default: the number of cores).
+        shard_spec: ``"I/N"`` to run one of N shards (a CI matrix).
+        kernel: run main-kernel notebooks in this kernel instead (others are skipped).
+        report_dir: where report.json and report.md go.
+        progress: called with one line per finished notebook.
+
+    Returns:
+        The records, in course order.
+    """
+    notebooks = shard(select_notebooks(paths, pattern=pattern), shard_spec)
+    if not notebooks:
+        raise UsageError("run.no_notebooks", paths=" ".join(paths or []) or pattern or "-")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    width = max(len(relative(p)) for p in notebooks)
+
+    def one(path: Path) -> RunResult:
+        result = run_one(path, kernel=kernel)
+        detail = f"  {result.error.splitlines()[0]}" if result.error else ""
+        progress(f"{result.status:>7}  {result.path:<{width}}  {result.seconds:6.1f} s / {result.budget_s:.0f} s"
+                 f"  {result.peak_rss_mb:7.0f} MB{detail}")
+        return result
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        results = list(pool.map(one, notebooks))
+    write_report(results, report_dir)
+    counts = {s: sum(r.status == s for r in results) for s in ("ok", "failed", "timeout", "skipped")}
+    progress(messages.one_line("run.summary", total=len(results), ok=counts["ok"],
+                               failed=counts["failed"] + counts["timeout"], skipped=counts["skipped"],
+                               seconds=sum(r.seconds for r in results)))
+    sys.stdout.flush()
+    return results

@@ -1,0 +1,82 @@
+"""The course's kernel registry (kernels.toml) and kernelspec installation."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.paths import ROOT, VENVS
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """One course kernel: an environment under .venvs/ and the kernelspec name notebooks use."""
+
+    env: str
+    name: str
+    display_name: str
+    variables: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def python(self) -> Path:
+        """The environment's interpreter."""
+        return VENVS / self.env / "bin" / "python"
+
+
+def read_kernels() -> dict[str, Kernel]:
+    """Return the registry, keyed by kernelspec name (``course-main`` …)."""
+    table = tomllib.loads((Path(__file__).parent / "kernels.toml").read_text(encoding="utf-8"))
+    kernels = [Kernel(env=env, **spec) for env, spec in table.items()]
+    return {k.name: k for k in kernels}
+
+
+def kernelspec_of(kernel: Kernel) -> dict:
+    """Return the kernel.json body for `kernel`."""
+    env = {
+        # Korean figure labels: the course's matplotlibrc picks a Hangul font.
+        "MATPLOTLIBRC": str(ROOT / "grader" / "matplotlibrc"),
+        "MPLCONFIGDIR": str(VENVS / kernel.env / ".matplotlib"),
+        "PYTHONUNBUFFERED": "1",
+        **kernel.variables,
+    }
+    return {
+        "argv": [str(kernel.python), "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
+                 "{connection_file}"],
+        "display_name": kernel.display_name,
+        "language": "python",
+        "env": env,
+        "metadata": {"debugger": True},
+    }
+
+
+def install(prefix: Path = VENVS / "main") -> list[Path]:
+    """Write every course kernelspec under `prefix`/share/jupyter/kernels.
+
+    Args:
+        prefix: the environment whose Jupyter should see the kernels.
+
+    Returns:
+        The kernelspec folders written.
+    """
+    written = []
+    for kernel in read_kernels().values():
+        folder = prefix / "share" / "jupyter" / "kernels" / kernel.name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "kernel.json").write_text(json.dumps(kernelspec_of(kernel), indent=1) + "\n")
+        logo = Path(sys.prefix, "share", "jupyter", "kernels", "python3", "logo-64x64.png")
+        if logo.exists():
+            shutil.copy(logo, folder / logo.name)
+        written.append(folder)
+    return written
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["install"]:
+        for path in install():
+            print(f"[setup] kernel {path.name} -> {path}")
+    else:
+        raise SystemExit("usage: python -m grader.kernels install")

@@ -1,0 +1,106 @@
+"""The bilingual message catalogue: every learner- or user-facing text, in Korean and English."""
+
+from __future__ import annotations
+
+#: key -> (Korean, English). Fields in braces are filled by :func:`format`.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- visible tests (grader.asserts) ---
+    "assert.failed": ("확인 실패: {what}", "Check failed: {what}"),
+    "assert.equal": ("{name}: 기댓값 {expected!r}, 실제값 {actual!r}",
+                     "{name}: expected {expected!r}, got {actual!r}"),
+    "assert.close": ("{name}: 값이 기댓값과 다릅니다 (최대 차이 {diff:.3g}, 허용 {atol:.3g})",
+                     "{name}: values differ from the expected ones (max difference {diff:.3g}, tolerance {atol:.3g})"),
+    "assert.shape": ("{name}: 모양이 {expected}이어야 하는데 {actual}입니다",
+                     "{name}: shape should be {expected}, got {actual}"),
+    "assert.dtype": ("{name}: 자료형이 {expected}이어야 하는데 {actual}입니다",
+                     "{name}: dtype should be {expected}, got {actual}"),
+    "assert.type": ("{name}: {expected} 객체여야 하는데 {actual}입니다",
+                    "{name}: should be a {expected}, got {actual}"),
+    "assert.not_implemented": ("{name}: 아직 답을 작성하지 않았습니다 (NotImplementedError)",
+                               "{name}: not answered yet (NotImplementedError)"),
+    # --- course run ---
+    "run.timeout": ("시간 예산 {budget_s} 초를 넘어 중단했습니다", "stopped after exceeding its time budget of {budget_s} s"),
+    "run.kernel_missing": ("커널 '{kernel}'이(가) 없습니다. 먼저 `make setup`을 실행하세요",
+                           "kernel '{kernel}' is not installed: run `make setup` first"),
+    "run.skipped_kernel": ("이 인터프리터에서는 커널 '{kernel}'을(를) 쓸 수 없어 건너뜁니다",
+                           "skipped: kernel '{kernel}' is not available with this interpreter"),
+    "run.failed": ("실행 실패: {error}", "execution failed: {error}"),
+    "run.summary": ("노트북 {total}개 중 {ok}개 성공, {failed}개 실패, {skipped}개 건너뜀 ({seconds:.0f} 초)",
+                    "{ok} of {total} notebooks ok, {failed} failed, {skipped} skipped ({seconds:.0f} s)"),
+    "run.no_notebooks": ("실행할 노트북이 없습니다: {paths}", "no notebooks to run: {paths}"),
+    "run.bad_shard": ("--shard는 I/N 형식이어야 합니다 (1 ≤ I ≤ N): {shard}",
+                      "--shard must be I/N with 1 <= I <= N: {shard}"),
+    # --- course grade ---
+    "grade.unreadable": ("파일을 읽을 수 없습니다: {error}", "cannot read the file: {error}"),
+    "grade.not_notebook": ("올바른 Jupyter 노트북이 아닙니다: {error}", "not a valid Jupyter notebook: {error}"),
+    "grade.unknown_assignment": ("어느 연습 문제의 제출물인지 알 수 없습니다: {path}",
+                                 "cannot tell which exercise this submission belongs to: {path}"),
+    "grade.missing_cell": ("채점 셀 '{grade_id}'이(가) 제출물에 없어 원본에서 복원했습니다",
+                           "graded cell '{grade_id}' was missing from the submission and was restored from the source"),
+    "grade.timeout": ("시간 예산 {budget_s} 초를 넘어 실행을 멈췄습니다 (셀 {cell}부터 실행되지 않음)",
+                      "execution stopped after its time budget of {budget_s} s (cells from {cell} on did not run)"),
+    "grade.kernel_died": ("커널이 종료되었습니다 (셀 {cell}): 이후 셀은 실행되지 않았습니다",
+                          "the kernel died (cell {cell}); the cells after it did not run"),
+    "grade.kernel_failed": ("커널을 시작하지 못했습니다: {error}", "the kernel could not start: {error}"),
+    "grade.output_truncated": ("출력이 너무 많아 {limit} 바이트 이후는 버렸습니다",
+                               "output was too long; everything after {limit} bytes was dropped"),
+    "grade.cell_timeout": ("셀이 {seconds} 초를 넘어 중단했습니다", "the cell ran past {seconds} s and was interrupted"),
+    "grade.header": ("채점 결과: {path}", "Grade: {path}"),
+    "grade.total": ("합계 {score:g} / {max_score:g}", "Total {score:g} / {max_score:g}"),
+    "grade.status.passed": ("통과", "passed"),
+    "grade.status.failed": ("실패", "failed"),
+    "grade.status.not_run": ("실행 안 됨", "not run"),
+    # --- course check ---
+    "check.summary": ("노트북 {files}개 검사: 문제 {count}건", "{files} notebooks checked: {count} findings"),
+    # --- course check findings: code -> message ---
+    "C101": ("코드 셀에 출력이 남아 있습니다 (`course clean`)", "code cell has outputs (`course clean`)"),
+    "C102": ("코드 셀에 실행 번호가 남아 있습니다 (`course clean`)", "code cell has an execution count (`course clean`)"),
+    "C103": ("셀 id가 없습니다 (`course clean`)", "cell has no id (`course clean`)"),
+    "C104": ("셀 id가 중복됩니다: {id}", "duplicate cell id: {id}"),
+    "C105": ("허용되지 않은 메타데이터가 있습니다: {keys} (`course clean`)", "metadata not on the allowlist: {keys} (`course clean`)"),
+    "B201": ("마크다운 셀에 `ko` 또는 `en` 태그 하나가 있어야 합니다", "markdown cell needs exactly one of the tags `ko`, `en`"),
+    "B202": ("짝이 맞지 않는 {lang} 셀입니다 (한국어 셀 바로 뒤에 영어 셀)", "unpaired {lang} cell (each ko cell is followed by its en twin)"),
+    "B203": ("한국어/영어 셀의 제목 구조가 다릅니다: {detail}", "ko/en twins have different headings: {detail}"),
+    "B204": ("한국어/영어 셀의 인라인 코드가 다릅니다: {detail}", "ko/en twins have different code spans: {detail}"),
+    "B205": ("한국어/영어 셀의 링크가 다릅니다: {detail}", "ko/en twins have different links: {detail}"),
+    "B206": ("한국어/영어 셀의 수식이 다릅니다: {detail}", "ko/en twins have different formulas: {detail}"),
+    "B207": ("`ko` 셀에 한글이 없습니다", "`ko` cell contains no Hangul"),
+    "B208": ("`en` 셀의 본문에 한글이 있습니다: {sample}", "`en` cell prose contains Hangul: {sample}"),
+    "M301": ("{problem}", "{problem}"),
+    "M302": ("등록되지 않은 커널입니다: {kernel} (kernels.toml)", "kernel is not a course kernel: {kernel} (kernels.toml)"),
+    "M303": ("`raises-exception` 태그는 쓰지 않습니다: 오류는 try/except로 잡아 출력하세요",
+             "no `raises-exception` tags: papermill fails the notebook anyway; catch and print the error"),
+    "M304": ("`parameters` 셀은 하나까지입니다", "at most one `parameters` cell"),
+    "M305": ("노트북 이름은 NN_name.ipynb 형식이어야 합니다", "notebook names look like NN_name.ipynb"),
+    "G401": ("용어집과 다른 번역어 '{used}'을(를) 썼습니다: '{term}'은(는) '{ko}'", "non-glossary rendering '{used}': the glossary says '{term}' = '{ko}'"),
+    "E501": ("채점 부분이 {count}개뿐입니다 (최소 {minimum}개)", "only {count} graded parts (at least {minimum})"),
+    "E502": ("답안 셀에 ### BEGIN SOLUTION / ### END SOLUTION 표시가 없습니다", "answer cell lacks ### BEGIN SOLUTION / ### END SOLUTION"),
+    "E503": ("테스트 셀에 숨은 테스트(### BEGIN HIDDEN TESTS)가 없습니다", "test cell has no hidden tests (### BEGIN HIDDEN TESTS)"),
+    "E504": ("grade_id가 중복됩니다: {grade_id}", "duplicate grade_id: {grade_id}"),
+    "E505": ("강의 노트북에는 nbgrader 메타데이터가 없어야 합니다", "lesson notebooks carry no nbgrader metadata"),
+    "E506": ("nbgrader 메타데이터가 올바르지 않습니다: {problem}", "invalid nbgrader metadata: {problem}"),
+    "X601": ("exercises/의 파일이 solutions/에서 생성한 것과 다릅니다 (`make exercises`)", "exercise differs from what solutions/ generates (`make exercises`)"),
+    "X602": ("연습 문제 배포본이 없습니다 (`make exercises`)", "released exercise is missing (`make exercises`)"),
+    "X603": ("solutions/에 원본이 없는 연습 문제입니다", "exercise has no source in solutions/"),
+    # --- generic ---
+    "error.metadata": ("{path}: 노트북 메타데이터 오류: {problem}", "{path}: notebook metadata error: {problem}"),
+    "error.course": ("오류: {message}", "error: {message}"),
+}
+
+
+def format(key: str, /, **fields: object) -> str:  # noqa: A001 - mirrors str.format on purpose
+    """Return the message `key` in Korean, a newline, then English.
+
+    Examples:
+        >>> print(format("run.timeout", budget_s=90))
+        시간 예산 90 초를 넘어 중단했습니다
+        stopped after exceeding its time budget of 90 s
+    """
+    ko, en = MESSAGES[key]
+    return f"{ko.format(**fields)}\n{en.format(**fields)}"
+
+
+def one_line(key: str, /, **fields: object) -> str:
+    """Return the message `key` as ``Korean / English`` on one line (tables, progress lines)."""
+    ko, en = MESSAGES[key]
+    return f"{ko.format(**fields)} / {en.format(**fields)}"

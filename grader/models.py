@@ -1,0 +1,97 @@
+"""The records passed between stages, and the JSON contracts they serialise to (COURSE.md).
+
+``build/report.json`` is a list of :meth:`RunResult.to_dict`; ``course grade --json`` prints
+:meth:`GradeResult.to_dict`. Both are defined here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+RunStatus = Literal["ok", "failed", "timeout", "skipped"]
+CellStatus = Literal["passed", "failed", "not_run"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What happened when one notebook was executed."""
+
+    path: str
+    """The source notebook, relative to the repository root."""
+    kernel: str
+    """The kernel it ran in."""
+    status: RunStatus
+    seconds: float
+    """Wall-clock seconds, kernel start included."""
+    budget_s: float
+    """The notebook's time budget."""
+    peak_rss_mb: float
+    """Peak resident memory of the kernel and its children, sampled every 0.2 s."""
+    error: str | None = None
+    """What went wrong (bilingual where the tool wrote it), or None."""
+    output: str | None = None
+    """The executed copy under build/, relative to the repository root."""
+    warnings: list[str] = field(default_factory=list)
+    """DeprecationWarning / FutureWarning lines found in the executed outputs."""
+    slowest_cells: list[dict[str, Any]] = field(default_factory=list)
+    """The three slowest cells: ``{"index", "id", "seconds"}`` from papermill's metadata."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report.json record."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """The score of one graded cell."""
+
+    grade_id: str
+    points: float
+    max_points: float
+    status: CellStatus
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the ``cells`` entry of ``course grade --json``."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """The grade of one submission."""
+
+    path: str
+    assignment: str
+    score: float
+    max_score: float
+    cells: list[CellScore]
+    errors: list[str]
+    """Bilingual texts: what could not run or was repaired, and each failing test's error."""
+    seconds: float
+    status: Literal["graded", "unreadable"] = "graded"
+    """``unreadable``: the file was not a notebook, so nothing ran (the score is 0)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the object ``course grade --json`` prints."""
+        record = asdict(self)
+        record["cells"] = [c.to_dict() for c in self.cells]
+        return record
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by ``course check``: a stable code, where, and a bilingual message."""
+
+    code: str
+    path: str
+    cell: str | None
+    message: str
+
+    def __str__(self) -> str:
+        """Return ``path[:cell]: CODE message`` (one line per language)."""
+        where = f"{self.path}:{self.cell}" if self.cell else self.path
+        return f"{where}: {self.code} {self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON form of the finding."""
+        return asdict(self)

@@ -1,0 +1,24 @@
+"""Read and write notebooks deterministically (nbformat 4.5, indent 1, sorted keys, final newline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat import NotebookNode
+
+
+def read_notebook(path: Path) -> NotebookNode:
+    """Read `path` as an nbformat-4 notebook (raises on invalid JSON or nbformat)."""
+    return nbformat.read(path, as_version=4)
+
+
+def write_notebook(nb: NotebookNode, path: Path) -> None:
+    """Write `nb` to `path`, creating folders, in nbformat's canonical layout."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def dumps(nb: NotebookNode) -> str:
+    """Return the canonical text of `nb` (what :func:`write_notebook` writes)."""
+    return nbformat.writes(nb) + "\n"

@@ -1,0 +1,57 @@
+"""Where things live in the course repository, and the ordered list of its notebooks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+BUILD = ROOT / "build"
+VENVS = ROOT / ".venvs"
+DATA = ROOT / "data"
+
+#: A course notebook is named NN_name.ipynb: two digits of chapter, an underscore, a slug.
+NOTEBOOK_NAME = re.compile(r"^(?P<chapter>\d{2})_(?P<slug>[a-z0-9_]+)\.ipynb$")
+
+#: The folders `course run` executes, in order (exercises are only graded, never run).
+RUNNABLE = (NOTEBOOKS, SOLUTIONS)
+#: The folders `course check` lints.
+LINTED = (NOTEBOOKS, SOLUTIONS, EXERCISES)
+
+
+def discover(folders: tuple[Path, ...] = RUNNABLE) -> list[Path]:
+    """Return the course notebooks in `folders`, chapter order first, then folder order.
+
+    Args:
+        folders: folders to search (not recursive).
+
+    Returns:
+        Paths of files named like ``NN_name.ipynb``.
+    """
+    found = [p for folder in folders if folder.is_dir() for p in folder.glob("*.ipynb")]
+    found = [p for p in found if NOTEBOOK_NAME.match(p.name)]
+    order = {folder: i for i, folder in enumerate(folders)}
+    return sorted(found, key=lambda p: (p.name, order[p.parent]))
+
+
+def kind_of(path: Path) -> str:
+    """Return ``lesson``, ``solution`` or ``exercise`` from the folder a notebook is in."""
+    return {"notebooks": "lesson", "solutions": "solution", "exercises": "exercise"}.get(
+        path.resolve().parent.name, "lesson"
+    )
+
+
+def relative(path: Path) -> str:
+    """Return `path` relative to the repository root when it is inside it, else as given."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def build_copy(path: Path, *subfolders: str) -> Path:
+    """Return where the executed (or rendered) copy of `path` goes under build/."""
+    return BUILD.joinpath(*subfolders, path.resolve().parent.name, path.name)

@@ -1,0 +1,48 @@
+"""Single-language copies: drop the other language's cells with nbconvert's TagRemovePreprocessor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbformat import NotebookNode
+
+from grader.nbio import read_notebook, write_notebook
+from grader.paths import BUILD, LINTED, build_copy, discover
+
+LANGUAGES = ("ko", "en")
+
+
+def render_notebook(nb: NotebookNode, lang: str) -> NotebookNode:
+    """Return `nb` with every cell tagged with the other language removed.
+
+    Args:
+        nb: a bilingual notebook.
+        lang: ``ko`` or ``en``: the language to keep.
+    """
+    from nbconvert.preprocessors import TagRemovePreprocessor
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}: {lang!r}")
+    other = {"ko": "en", "en": "ko"}[lang]
+    nb, _ = TagRemovePreprocessor(remove_cell_tags={other}, enabled=True).preprocess(nb, {})
+    nb.metadata["language"] = lang
+    return nb
+
+
+def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = BUILD) -> list[Path]:
+    """Write single-language copies of `paths` (default: lessons, solutions, exercises).
+
+    Args:
+        lang: ``ko`` or ``en``.
+        paths: notebooks to render.
+        out: the build folder; copies go to ``out/<lang>/<folder>/<name>.ipynb``.
+
+    Returns:
+        The files written.
+    """
+    written = []
+    for path in paths or discover(LINTED):
+        target = out / lang / build_copy(path).relative_to(BUILD)
+        write_notebook(render_notebook(read_notebook(path), lang), target)
+        written.append(target)
+    return written

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Create the course's three environments and register their Jupyter kernels (COURSE.md, "Environments").
+#
+#   bash scripts/setup.sh          # what `make setup` runs; a no-op (well under 10 s) once done
+#   FORCE=1 bash scripts/setup.sh  # rebuild everything
+#
+# Everything lands inside the repository (.venvs/), so nothing in your home directory changes.
+# System packages (a Hangul font, FFmpeg) come from Debian's apt-get when run as root; otherwise the
+# script says what to install and carries on.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VENVS=.venvs
+UV_VERSION=0.13.9
+ENVS=(main xla text)
+# Debian packages: Korean font for matplotlib figures; FFmpeg's shared libraries for torchaudio.load/save.
+APT_PACKAGES=(fonts-nanum ffmpeg)
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# The stamp is a hash of everything that decides what gets installed; same hash = nothing to do.
+stamp_of() { cat scripts/setup.sh pyproject.toml env/*.lock grader/kernels.toml | sha256sum | cut -c1-16; }
+STAMP="$VENVS/.stamp-$(stamp_of)"
+if [[ -z "${FORCE:-}" && -f "$STAMP" ]]; then
+  say "environments up to date / 환경이 이미 준비되어 있습니다 ($STAMP)"
+  exit 0
+fi
+
+start=$(date +%s)
+
+# --- 1. System packages -------------------------------------------------------------------------
+missing=()
+for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    say "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    say "WARNING: missing system packages: ${missing[*]}"
+    say "  시스템 패키지가 없습니다. 관리자 권한으로 설치하세요 / install them as an administrator:"
+    say "    sudo apt-get install ${missing[*]}      (Debian/Ubuntu)"
+    say "    conda install -c conda-forge ffmpeg     (conda; fonts: any Hangul font such as NanumGothic)"
+    say "  Without a Hangul font, Korean labels in figures show as boxes; without FFmpeg,"
+    say "  torchaudio.load/save raise ImportError. Everything else works."
+  fi
+fi
+
+# --- 2. uv, the installer (one shared cache for all three environments) ----------------------------
+PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
+if [[ ! -x "$VENVS/tools/bin/uv" ]] || [[ "$("$VENVS/tools/bin/uv" --version)" != "uv $UV_VERSION"* ]]; then
+  say "installing uv $UV_VERSION"
+  "$PY" -m venv "$VENVS/tools"
+  "$VENVS/tools/bin/pip" install -q "uv==$UV_VERSION"
+fi
+UV="$VENVS/tools/bin/uv"
+export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=${UV_LINK_MODE:-copy}
+
+# --- 3. The environments, synced exactly to their lock files --------------------------------------
+for env in "${ENVS[@]}"; do
+  t0=$(date +%s)
+  [[ -x "$VENVS/$env/bin/python" ]] || "$UV" venv -q --python "$PY" "$VENVS/$env"
+  "$UV" pip sync -q --python "$VENVS/$env/bin/python" "env/$env.lock"
+  # The course tool (grader) is importable in every kernel: its visible-test helpers are stdlib-only.
+  "$UV" pip install -q --python "$VENVS/$env/bin/python" --no-deps -e .
+  say "$env: $(($(date +%s) - t0)) s"
+done
+
+# --- 4. Kernels, registered inside the main environment, where its jupyter and papermill look -----
+"$VENVS/main/bin/python" -m grader.kernels install
+
+# --- 5. matplotlib: rebuild the font cache so a freshly installed Hangul font is found ------------
+for env in "${ENVS[@]}"; do
+  MPLCONFIGDIR="$PWD/$VENVS/$env/.matplotlib" "$VENVS/$env/bin/python" -c \
+    "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)" 2>/dev/null || true
+done
+
+rm -f "$VENVS"/.stamp-*
+touch "$STAMP"
+say "done in $(($(date +%s) - start)) s / 완료"

@@ -1,0 +1,25 @@
+"""Every notebook of the course passes `course check`, and the course has what every chapter needs."""
+
+from __future__ import annotations
+
+import pytest
+
+from grader.checks import run_checks
+from grader.paths import EXERCISES, SOLUTIONS
+from tests.course.conftest import ALL, LESSONS, nb_id
+
+
+@pytest.mark.parametrize("path", ALL, ids=nb_id)
+def test_course_check_passes(path):
+    """Does this notebook pass every check?"""
+    findings = run_checks([path])
+    assert not findings, "\n".join(map(str, findings))
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=nb_id)
+def test_every_chapter_has_an_exercise(lesson):
+    """Does each lesson have a graded exercise, released, with wrong answers to prove its tests?"""
+    from tests.course.test_exercises import WRONG
+
+    assert (SOLUTIONS / lesson.name).exists() and (EXERCISES / lesson.name).exists()
+    assert (WRONG / f"{lesson.stem}.toml").exists()

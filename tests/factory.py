@@ -1,0 +1,58 @@
+"""In-memory builders for course notebooks, used by the tests."""
+
+from __future__ import annotations
+
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+KERNELSPEC = {"name": "course-main", "display_name": "PyTorch 2.14 (course)", "language": "python"}
+
+
+def md(text: str, lang: str) -> NotebookNode:
+    """A markdown cell tagged with its language."""
+    return new_markdown_cell(text, metadata={"tags": [lang]})
+
+
+def answer(grade_id: str, source: str) -> NotebookNode:
+    """An nbgrader answer cell."""
+    meta = {"grade": False, "solution": True, "locked": False, "grade_id": grade_id, "schema_version": 3}
+    return new_code_cell(source, metadata={"nbgrader": meta})
+
+
+def graded_cell(grade_id: str, source: str, points: float = 1) -> NotebookNode:
+    """An nbgrader test cell (autograded, locked)."""
+    meta = {"grade": True, "solution": False, "locked": True, "points": points, "grade_id": grade_id,
+            "schema_version": 3}
+    return new_code_cell(source, metadata={"nbgrader": meta})
+
+
+def notebook(*cells: NotebookNode, course: dict | None = None) -> NotebookNode:
+    """A clean course notebook with the given cells."""
+    nb = new_notebook(cells=list(cells), metadata={
+        "kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
+        "course": course if course is not None else {"schema_version": 1},
+    })
+    return nb
+
+
+def demo_solution(budget_s: float = 30) -> NotebookNode:
+    """A four-part exercise that needs no torch, so its kernel starts in about a second."""
+    parts = []
+    for name, body, ok, hidden in [
+        ("add", "return a + b", "check_equal(add(1, 2), 3, name='add(1, 2)')", "check_equal(add(-1, 1), 0)"),
+        ("double", "return [2 * x for x in xs]", "check_equal(double([1]), [2])", "check_equal(double([]), [])"),
+        ("square", "return x * x", "check_equal(square(3), 9)", "check_equal(square(-2), 4)"),
+        ("greet", "return f'hi {name}'", "check_equal(greet('a'), 'hi a')", "check_equal(greet(''), 'hi ')"),
+    ]:
+        arg = {"add": "a, b", "double": "xs", "square": "x", "greet": "name"}[name]
+        parts += [
+            md(f"## {name}: 함수를 작성하세요", "ko"), md(f"## {name}: write the function", "en"),
+            answer(f"{name}_answer", f"def {name}({arg}):\n    ### BEGIN SOLUTION\n    {body}\n    ### END SOLUTION"),
+            graded_cell(f"{name}_tests", f"{ok}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS", points=2),
+        ]
+    return notebook(
+        md("# 99. 연습 문제", "ko"), md("# 99. Exercise", "en"),
+        new_code_cell("from grader.asserts import check_equal"),
+        *parts,
+        course={"schema_version": 1, "budget_s": budget_s},
+    )

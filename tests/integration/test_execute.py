@@ -1,0 +1,73 @@
+"""grader.execute and grader.course: papermill runs with budgets, records and reports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell
+
+from grader.cli import main
+from grader.course import run_course, select_notebooks, shard
+from tests.factory import notebook
+
+pytestmark = pytest.mark.kernel
+
+
+def run(paths, tmp_path, **kw):
+    return run_course([str(p) for p in paths], report_dir=tmp_path / "build", progress=lambda line: None, **kw)
+
+
+def test_ok_failed_and_timeout_are_told_apart(write_nb, tmp_path):
+    """Are a good notebook, a failing one and one past its budget reported as ok, failed, timeout?"""
+    ok = write_nb(notebook(new_code_cell("x = [0] * 10**6\nprint('done')")), name="01_ok.ipynb")
+    bad = write_nb(notebook(new_code_cell("1"), new_code_cell("raise ValueError('boom')")), name="02_bad.ipynb")
+    slow = write_nb(notebook(new_code_cell("import time\ntime.sleep(60)"),
+                             course={"schema_version": 1, "budget_s": 3}), name="03_slow.ipynb")
+    results = {r.path.split("/")[-1]: r for r in run([ok, bad, slow], tmp_path, jobs=3)}
+    assert results["01_ok.ipynb"].status == "ok" and results["01_ok.ipynb"].peak_rss_mb > 10
+    assert results["02_bad.ipynb"].status == "failed"
+    assert "cell 1" in results["02_bad.ipynb"].error and "ValueError: boom" in results["02_bad.ipynb"].error
+    assert results["03_slow.ipynb"].status == "timeout" and results["03_slow.ipynb"].seconds < 3 + 15
+    report = json.loads((tmp_path / "build" / "report.json").read_text())
+    assert {"path", "kernel", "status", "seconds", "budget_s", "peak_rss_mb", "error"} <= set(report[0])
+    assert (tmp_path / "build" / "report.md").read_text().count("| ") > 3
+
+
+def test_kernel_override_skips_other_kernels(write_nb, tmp_path):
+    """With --kernel python3, do course-xla notebooks get `skipped` with a reason, not `failed`?"""
+    nb = notebook(new_code_cell("print(1)"))
+    nb.metadata.kernelspec.name = "course-xla"
+    xla = write_nb(nb, name="11_xla.ipynb")
+    main_nb = write_nb(notebook(new_code_cell("import sys; print(sys.executable)")), name="01_main.ipynb")
+    results = {r.path.split("/")[-1]: r for r in run([xla, main_nb], tmp_path, kernel="python3")}
+    assert results["11_xla.ipynb"].status == "skipped" and "course-xla" in results["11_xla.ipynb"].error
+    assert results["01_main.ipynb"].status == "ok" and results["01_main.ipynb"].kernel == "python3"
+
+
+def test_deprecation_warnings_are_collected(write_nb, tmp_path):
+    """Does a FutureWarning printed by the notebook land in the record's warnings?"""
+    path = write_nb(notebook(new_code_cell("import warnings\nwarnings.warn('old api', FutureWarning)")))
+    (result,) = run([path], tmp_path)
+    assert result.status == "ok" and any("FutureWarning" in w for w in result.warnings)
+
+
+def test_select_and_shard(tmp_path):
+    """Does --shard deal notebooks round-robin, and reject nonsense?"""
+    items = [tmp_path / f"{i:02d}_n.ipynb" for i in range(5)]
+    assert shard(items, "1/2") == items[0::2] and shard(items, "2/2") == items[1::2]
+    from grader.errors import UsageError
+
+    for spec in ("0/2", "3/2", "x"):
+        with pytest.raises(UsageError):
+            shard(items, spec)
+    assert [p.name for p in select_notebooks(pattern="nothing-matches-this")] == []
+
+
+def test_cli_run_exit_code(write_nb, tmp_path, monkeypatch):
+    """Does `course run` exit 1 when a notebook fails, and print one line per notebook?"""
+    monkeypatch.setattr("grader.course.BUILD", tmp_path / "build")
+    bad = write_nb(notebook(new_code_cell("1/0")), name="01_bad.ipynb")
+    result = CliRunner().invoke(main, ["run", str(bad)])
+    assert result.exit_code == 1 and "failed" in result.output and "ZeroDivisionError" in result.output

@@ -1,0 +1,167 @@
+"""grader.grade over real kernels: honest scores, and no harm from broken or hostile submissions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+
+import nbformat
+import pytest
+from click.testing import CliRunner
+
+from grader.assignments import release_notebook
+from grader.cli import main
+from grader.grade import grade_notebook
+from tests.factory import demo_solution
+
+pytestmark = pytest.mark.kernel
+BUDGET_S = 12
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A scratch course with one four-part exercise (8 points) and its release."""
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    solution = solutions / "99_demo.ipynb"
+    nbformat.write(demo_solution(budget_s=BUDGET_S), solution)
+    return solutions, solution, release_notebook(solution)
+
+
+def submit(tmp_path, nb_or_bytes, name="99_demo.ipynb"):
+    path = tmp_path / "submitted" / name
+    path.parent.mkdir(exist_ok=True)
+    if isinstance(nb_or_bytes, bytes):
+        path.write_bytes(nb_or_bytes)
+    else:
+        nbformat.write(nb_or_bytes, path)
+    return path
+
+
+def grade(path, solutions, **kw):
+    """Grade and also prove the promise: the submitted file is byte-identical afterwards."""
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    start = time.monotonic()
+    result = grade_notebook(path, solutions=solutions, cell_timeout_s=3, **kw)
+    assert time.monotonic() - start < BUDGET_S + 15
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    return result
+
+
+def answer_cell(nb, grade_id):
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def points(result):
+    return {c.grade_id: c.points for c in result.cells}
+
+
+def test_untouched_release_scores_zero_and_solution_full_marks(tmp_path, course):
+    """Does the untouched release score 0 and the solution 8 of 8?"""
+    solutions, solution, release = course
+    untouched = grade(submit(tmp_path, release), solutions)
+    assert (untouched.score, untouched.max_score) == (0, 8)
+    assert {c.status for c in untouched.cells} == {"failed"}
+    full = grade(submit(tmp_path, nbformat.read(solution, 4)), solutions)
+    assert (full.score, full.errors) == (8, [])
+
+
+def test_a_wrong_answer_loses_only_its_part(tmp_path, course):
+    """Does a wrong add() lose the add part's points and nothing else, with a bilingual reason?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "add_answer").source = "def add(a, b):\n    return a - b"
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result) == {"add_tests": 0, "double_tests": 2, "square_tests": 2, "greet_tests": 2}
+    assert any("기댓값" in e and "expected" in e for e in result.errors)
+
+
+def test_hidden_tests_count(tmp_path, course):
+    """Does an answer that passes the visible test but not the hidden one lose the points?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "square_answer").source = "def square(x):\n    return 3 * x"  # right for 3, wrong for -2
+    assert points(grade(submit(tmp_path, nb), solutions))["square_tests"] == 0
+
+
+def test_edited_tests_and_changed_points_are_restored(tmp_path, course):
+    """Does replacing a test with `pass` and giving it 100 points change nothing?"""
+    solutions, _, release = course
+    cell = answer_cell(release, "add_tests")
+    cell.source = "pass"
+    cell.metadata.nbgrader.points = 100
+    result = grade(submit(tmp_path, release), solutions)
+    assert (result.score, result.max_score) == (0, 8)
+
+
+def test_deleted_test_cell_is_restored_and_reported(tmp_path, course):
+    """Is a deleted test cell put back (so a right answer still scores) and the repair reported?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    nb.cells.remove(answer_cell(nb, "double_tests"))
+    result = grade(submit(tmp_path, nb), solutions)
+    assert result.score == 8
+    assert any("double_tests" in e and "restored" in e for e in result.errors)
+
+
+def test_prefilled_outputs_do_not_count(tmp_path, course):
+    """Do outputs copied into an untouched release earn nothing?"""
+    solutions, _, release = course
+    for cell in release.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="ok")]
+    assert grade(submit(tmp_path, release), solutions).score == 0
+
+
+def test_infinite_loop_is_interrupted_and_other_parts_still_score(tmp_path, course):
+    """Does a loop that never ends cost only its own part, within the time limits?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "add_answer").source = "def add(a, b):\n    while True:\n        pass"
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result)["add_tests"] == 0 and result.score == 6
+
+
+def test_kernel_death_scores_what_ran(tmp_path, course):
+    """Does os._exit in the kernel give a bilingual error, 0 for what did not run, and no crash?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "square_answer").source = "import os\nos._exit(1)"
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result) == {"add_tests": 2, "double_tests": 2, "square_tests": 0, "greet_tests": 0}
+    assert any("커널" in e and "kernel died" in e for e in result.errors)
+
+
+def test_huge_output_is_truncated(tmp_path, course):
+    """Is a flood of output cut, with the grade still right?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "add_answer").source += "\nfor _ in range(300):\n    print('x' * 10_000)"
+    result = grade(submit(tmp_path, nb), solutions)
+    assert result.score == 8 and any("output was too long" in e for e in result.errors)
+
+
+@pytest.mark.parametrize("content", [b"", b"{", b"\x89PNG\r\n\x1a\n\x00\x00", b"{\"cells\": 3}", b"\xff\xfe\x00"])
+def test_not_a_notebook_gets_a_bilingual_error_and_exit_code_1(tmp_path, course, content):
+    """Do empty, truncated, binary and non-UTF-8 files get 0, a bilingual error, exit 1, no traceback?"""
+    solutions, _, _ = course
+    path = submit(tmp_path, content)
+    result = grade(path, solutions)
+    assert (result.score, result.max_score, result.status) == (0, 8, "unreadable")
+    assert "Jupyter" in result.errors[0] and "노트북" in result.errors[0]
+
+
+def test_cli_json_contract_and_exit_codes(tmp_path, course):
+    """Does `course grade --json` print score, max_score, cells and errors, and exit 1 on a non-notebook?"""
+    solutions, solution, _ = course
+    runner = CliRunner()
+    args = ["--solutions", str(solutions)]
+    ok = runner.invoke(main, ["grade", str(submit(tmp_path, nbformat.read(solution, 4))), "--json", *args])
+    record = json.loads(ok.output)
+    assert ok.exit_code == 0 and record["score"] == record["max_score"] == 8
+    assert {"grade_id", "points", "max_points", "status"} <= set(record["cells"][0])
+    bad = runner.invoke(main, ["grade", str(submit(tmp_path, b"{")), *args])
+    assert bad.exit_code == 1 and "Traceback" not in bad.output and "Grade" in bad.output
+    unknown = runner.invoke(main, ["grade", str(submit(tmp_path, b"{", name="zz.ipynb")), *args])
+    assert unknown.exit_code == 2 and "exercise" in unknown.output
