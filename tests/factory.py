@@ -30,7 +30,7 @@ def notebook(*cells: NotebookNode, course: dict | None = None) -> NotebookNode:
     """A clean course notebook with the given cells."""
     nb = new_notebook(cells=list(cells), metadata={
         "kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
-        "course": course if course is not None else {"schema_version": 1},
+        "course": course if course is not None else {"schema_version": 1, "budget_s": 30},
     })
     return nb
 

@@ -63,6 +63,8 @@ def test_metadata_findings(write_nb):
                   new_code_cell("b = 1", metadata={"tags": ["parameters"]}))
     nb.metadata.kernelspec.name = "python3"
     assert codes(metadata.check_metadata(nb, write_nb(nb, name="Lesson.ipynb"))) == ["M302", "M303", "M304", "M305"]
+    del nb.metadata.course["budget_s"]
+    assert "M301" in codes(metadata.check_metadata(nb, write_nb(nb)))
 
 
 def test_glossary_rendering(write_nb):

@@ -9,7 +9,7 @@ from tests.factory import notebook
 
 def test_defaults_depend_on_the_folder(tmp_path):
     """Do lessons get 90 s and solutions 45 s when no budget is given?"""
-    nb = notebook()
+    nb = notebook(course={"schema_version": 1})
     assert read_meta(nb, tmp_path / "notebooks" / "01_x.ipynb").budget_s == 90
     assert read_meta(nb, tmp_path / "solutions" / "01_x.ipynb").budget_s == 45
 

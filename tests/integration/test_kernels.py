@@ -1,0 +1,49 @@
+"""The three course kernels: registered, importing what they promise, drawing Hangul."""
+
+from __future__ import annotations
+
+import pytest
+from nbformat.v4 import new_code_cell
+
+from grader.course import run_course
+from grader.kernels import read_kernels
+from tests.factory import notebook
+
+pytestmark = pytest.mark.kernel
+
+PROBES = {
+    "course-main": "import torch, torchvision, torchaudio, grader\nassert torch.__version__.startswith('2.14.1')",
+    "course-xla": "import os, torch, torch_xla, grader\nassert os.environ['PJRT_DEVICE'] == 'CPU'\n"
+                  "assert torch.__version__.startswith('2.9.0')",
+    "course-text": "import torch, torchtext, numpy, grader\nassert torchtext.__version__.startswith('0.18.0')\n"
+                   "assert numpy.__version__.startswith('1.')",
+}
+HANGUL_FIGURE = """
+import warnings
+warnings.filterwarnings("error", message=".*[Gg]lyph.*")  # a missing glyph only warns: make it fail
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+fig, ax = plt.subplots()
+ax.set_title("텐서 모양 (shape) -1")
+ax.plot([-1, 1])
+fig.canvas.draw()
+assert "Nanum" in font_manager.findfont(plt.rcParams["font.sans-serif"][0]), plt.rcParams["font.sans-serif"]
+"""
+
+
+def test_registry_names_the_three_kernels():
+    """Does kernels.toml list main, xla and text?"""
+    assert set(read_kernels()) == set(PROBES)
+
+
+@pytest.mark.parametrize("kernel", sorted(PROBES))
+def test_kernel_imports_its_stack_and_draws_hangul(kernel, write_nb, tmp_path):
+    """Does each kernel start, import its libraries and the grader, and render Korean labels?"""
+    nb = notebook(new_code_cell(PROBES[kernel]), new_code_cell(HANGUL_FIGURE),
+                  course={"schema_version": 1, "budget_s": 120})
+    nb.metadata.kernelspec.name = kernel
+    path = write_nb(nb, name=f"00_{kernel.replace('-', '_')}.ipynb")
+    (result,) = run_course([str(path)], report_dir=tmp_path / "build", progress=lambda line: None)
+    assert result.status == "ok", result.error
