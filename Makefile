@@ -22,9 +22,9 @@ help: ## list the verbs
 setup: ## create the three environments and register their kernels (a no-op once done)
 	@bash scripts/setup.sh
 
-lab: setup ## JupyterLab on the course (LANG=ko or en renders single-language copies first)
-	@$(if $(filter ko en,$(LANG)),LANG=C.UTF-8 $(COURSE) render --lang $(LANG) >/dev/null;) true
-	$(VENV)/bin/jupyter lab --notebook-dir=. $(if $(filter ko en,$(LANG)),build/$(LANG))
+lab: setup ## JupyterLab on the course; LANG=ko or en opens single-language copies (edits there are kept)
+	@$(if $(filter ko en,$(LANG)),LANG=C.UTF-8 $(COURSE) render --keep-existing --lang $(LANG) >/dev/null;) true
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(if $(filter ko en,$(LANG)),build/$(LANG),.)
 
 course: setup ## run every lesson and solution headless; write build/report.{json,md}
 	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))

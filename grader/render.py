@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 from nbformat import NotebookNode
 
 from grader.nbio import read_notebook, write_notebook
-from grader.paths import BUILD, LINTED, build_copy, discover
+from grader.paths import BUILD, DATA, LINTED, build_copy, discover
 
 LANGUAGES = ("ko", "en")
 
 
 def render_notebook(nb: NotebookNode, lang: str) -> NotebookNode:
-    """Return `nb` with every cell tagged with the other language removed.
+    """Return a copy of `nb` with every cell tagged with the other language removed.
 
     Args:
         nb: a bilingual notebook.
@@ -24,18 +25,20 @@ def render_notebook(nb: NotebookNode, lang: str) -> NotebookNode:
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {LANGUAGES}: {lang!r}")
     other = {"ko": "en", "en": "ko"}[lang]
-    nb, _ = TagRemovePreprocessor(remove_cell_tags={other}, enabled=True).preprocess(nb, {})
+    nb, _ = TagRemovePreprocessor(remove_cell_tags={other}, enabled=True).preprocess(copy.deepcopy(nb), {})
     nb.metadata["language"] = lang
     return nb
 
 
-def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = BUILD) -> list[Path]:
+def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = BUILD,
+                    overwrite: bool = True) -> list[Path]:
     """Write single-language copies of `paths` (default: lessons, solutions, exercises).
 
     Args:
         lang: ``ko`` or ``en``.
         paths: notebooks to render.
         out: the build folder; copies go to ``out/<lang>/<folder>/<name>.ipynb``.
+        overwrite: False keeps copies that exist (a learner may have edited them in the lab).
 
     Returns:
         The files written.
@@ -43,6 +46,11 @@ def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = B
     written = []
     for path in paths or discover(LINTED):
         target = out / lang / build_copy(path).relative_to(BUILD)
-        write_notebook(render_notebook(read_notebook(path), lang), target)
-        written.append(target)
+        if overwrite or not target.exists():
+            write_notebook(render_notebook(read_notebook(path), lang), target)
+            written.append(target)
+    data = out / lang / DATA.name
+    if DATA.is_dir() and not data.exists():
+        # Notebooks read ../data relative to their folder; the copies must find the same files.
+        data.symlink_to(DATA, target_is_directory=True)
     return written

@@ -54,7 +54,7 @@ if [[ ! -x "$VENVS/tools/bin/uv" ]] || [[ "$("$VENVS/tools/bin/uv" --version)" !
   "$VENVS/tools/bin/pip" install -q "uv==$UV_VERSION"
 fi
 UV="$VENVS/tools/bin/uv"
-export UV_PYTHON_DOWNLOADS=never UV_LINK_MODE=${UV_LINK_MODE:-copy}
+export UV_PYTHON_DOWNLOADS=never
 
 # --- 3. The environments, synced exactly to their lock files --------------------------------------
 for env in "${ENVS[@]}"; do
