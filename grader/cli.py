@@ -62,13 +62,15 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 @main.command()
 @click.option("--lang", type=click.Choice(["ko", "en"]), required=True)
 @click.option("--keep-existing", is_flag=True, help="Do not overwrite copies that exist (learners' edits).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the copies (default: build/); they go to OUT/<lang>/<folder>/.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-def render(lang: str, keep_existing: bool, paths: tuple[Path, ...]) -> None:
+def render(lang: str, keep_existing: bool, out: Path | None, paths: tuple[Path, ...]) -> None:
     """Write single-language copies under build/<lang>/."""
-    from grader.paths import relative
+    from grader.paths import BUILD, relative
     from grader.render import render_language
 
-    for path in render_language(lang, list(paths) or None, overwrite=not keep_existing):
+    for path in render_language(lang, list(paths) or None, out=out or BUILD, overwrite=not keep_existing):
         click.echo(relative(path))
 
 

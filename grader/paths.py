@@ -52,6 +52,6 @@ def relative(path: Path) -> str:
         return str(path)
 
 
-def build_copy(path: Path, *subfolders: str) -> Path:
-    """Return where the executed (or rendered) copy of `path` goes under build/."""
-    return BUILD.joinpath(*subfolders, path.resolve().parent.name, path.name)
+def build_copy(path: Path) -> Path:
+    """Return where the executed copy of `path` goes: build/<its folder>/<its name>."""
+    return BUILD / path.resolve().parent.name / path.name

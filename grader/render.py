@@ -8,7 +8,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from grader.nbio import read_notebook, write_notebook
-from grader.paths import BUILD, DATA, LINTED, build_copy, discover
+from grader.paths import BUILD, DATA, LINTED, discover
 
 LANGUAGES = ("ko", "en")
 
@@ -45,7 +45,7 @@ def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = B
     """
     written = []
     for path in paths or discover(LINTED):
-        target = out / lang / build_copy(path).relative_to(BUILD)
+        target = out / lang / path.resolve().parent.name / path.name
         if overwrite or not target.exists():
             write_notebook(render_notebook(read_notebook(path), lang), target)
             written.append(target)

@@ -17,7 +17,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from grader.assignments import nbgrader_config, release_with_nbgrader_app  # noqa: F401 - config parity
 from grader.paths import ROOT, SOLUTIONS
 
 BIN = Path(sys.executable).parent
@@ -39,9 +38,10 @@ def time_nbgrader_autograde(submission: Path) -> tuple[float, float]:
         (root / "submitted" / "learner" / name).mkdir(parents=True)
         shutil.copy(submission, root / "submitted" / "learner" / name / f"{name}.ipynb")
         common = [f"--CourseDirectory.root={root}", "--log-level=ERROR"]
-        subprocess.run([BIN / "nbgrader", "generate_assignment", name, "--force", *common], check=True, env=env)
+        quiet = {"check": True, "env": env, "capture_output": True}
+        subprocess.run([BIN / "nbgrader", "generate_assignment", name, "--force", *common], **quiet)
         start = time.monotonic()
-        subprocess.run([BIN / "nbgrader", "autograde", name, "--force", *common], check=True, env=env)
+        subprocess.run([BIN / "nbgrader", "autograde", name, "--force", *common], **quiet)
         seconds = time.monotonic() - start
         grades = subprocess.run([BIN / "python", "-c", (
             "import sys; from nbgrader.api import Gradebook\n"

@@ -1,0 +1,40 @@
+"""The `course` command's check, clean and render verbs through click's CliRunner."""
+
+import json
+
+import nbformat
+from click.testing import CliRunner
+from nbformat.v4 import new_code_cell, new_output
+
+from grader.cli import main
+from tests.factory import md, notebook
+
+
+def test_check_exits_1_with_findings_and_0_when_clean(write_nb):
+    """Does `course check` list findings with codes and set the exit code?"""
+    good = write_nb(notebook(md("# 제목", "ko"), md("# Title", "en")), name="01_good.ipynb")
+    bad = write_nb(notebook(md("# Title", "en")), name="02_bad.ipynb")
+    runner = CliRunner()
+    assert runner.invoke(main, ["check", str(good)]).exit_code == 0
+    result = runner.invoke(main, ["check", str(bad), "--json"])
+    assert result.exit_code == 1 and json.loads(result.output)[0]["code"] == "B202"
+
+
+def test_clean_strips_outputs_in_place(write_nb):
+    """Does `course clean` remove outputs and leave a notebook that passes the cleanliness check?"""
+    cell = new_code_cell("print(1)")
+    cell.outputs, cell.execution_count = [new_output("stream", name="stdout", text="1\n")], 1
+    path = write_nb(notebook(cell))
+    assert "cleaned" in CliRunner().invoke(main, ["clean", str(path)]).output
+    cleaned = nbformat.read(path, 4)
+    assert cleaned.cells[0].outputs == [] and cleaned.cells[0].execution_count is None
+    assert CliRunner().invoke(main, ["clean", str(path)]).output == ""
+
+
+def test_render_writes_one_language(write_nb, tmp_path):
+    """Does `course render --lang en` write an English-only copy?"""
+    path = write_nb(notebook(md("# 제목", "ko"), md("# Title", "en")))
+    result = CliRunner().invoke(main, ["render", "--lang", "en", "--out", str(tmp_path / "out"), str(path)])
+    assert result.exit_code == 0, result.output
+    copy = nbformat.read(tmp_path / "out" / "en" / "notebooks" / path.name, 4)
+    assert [c.source for c in copy.cells] == ["# Title"]
