@@ -40,7 +40,9 @@ def check_equal(actual: Any, expected: Any, *, name: str = "value") -> None:
             and bool(torch.equal(actual.cpu(), torch.as_tensor(expected, dtype=actual.dtype).cpu()))
         )
     else:
-        ok = actual == expected
+        # The test's own value decides, and only for a value of the same type: an object whose
+        # __eq__ always says True must not pass.
+        ok = type(actual) is type(expected) and bool(expected == actual) is True
     if not ok:
         _fail("assert.equal", name=name, expected=expected, actual=actual)
 

@@ -37,3 +37,18 @@ def test_right_values_pass():
     asserts.check_dtype(torch.zeros(1), torch.float32)
     asserts.check_shape(torch.zeros(2, 3), (2, 3))
     asserts.check_equal({"a": 1}, {"a": 1})
+
+
+def test_an_object_equal_to_everything_does_not_pass():
+    """Does a learner's object with an always-true __eq__ fail check_equal?"""
+
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+        __hash__ = object.__hash__
+
+    with pytest.raises(AssertionError):
+        asserts.check_equal(Liar(), [1, 2])
+    with pytest.raises(AssertionError):
+        asserts.check_equal(1.0, 1)  # a float where an int is asked
