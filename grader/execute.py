@@ -21,7 +21,9 @@ from grader.paths import relative
 #: per-cell timeout, set to the budget, normally fires first and leaves an error in the output).
 GRACE_S = 10.0
 SAMPLE_S = 0.2
-_WARNING = re.compile(r"^.*\b(DeprecationWarning|FutureWarning)\b.*$", re.MULTILINE)
+#: Lines of stderr that the report lists: deprecations, and glyphs a figure could not draw.
+_WARNING = re.compile(r"^.*(\bDeprecationWarning\b|\bFutureWarning\b|[Gg]lyph .*missing from font|"
+                      r"does not have a glyph).*$", re.MULTILINE)
 
 
 def execute_notebook(source: Path, output: Path, meta: LessonMeta, *, kernel: str | None = None) -> RunResult:
