@@ -9,17 +9,20 @@ seconds, so ``course check`` can verify exercises/ on every run.
 
 from __future__ import annotations
 
+import hashlib
+import importlib.metadata
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
 from nbformat import NotebookNode
 
 from grader.clean import clean_notebook
 from grader.nbio import dumps, read_notebook, write_notebook
-from grader.paths import EXERCISES, SOLUTIONS, discover
+from grader.paths import BUILD, EXERCISES, SOLUTIONS, discover
 
 #: What replaces a solution in the released notebook (nbgrader's ClearSolutions.code_stub).
 CODE_STUB = "# 여기에 답을 작성하세요 / YOUR CODE HERE\nraise NotImplementedError()"
@@ -66,9 +69,25 @@ def release_notebook(solution: Path) -> NotebookNode:
     return clean_notebook(_pipeline(read_notebook(solution), solution.stem, stop_at_gradebook=False))
 
 
-def gradebook_notebook(solution: Path) -> NotebookNode:
-    """Return `solution` as nbgrader's gradebook stores it: the source of every protected cell."""
-    return _pipeline(read_notebook(solution), solution.stem, stop_at_gradebook=True)
+def gradebook_notebook(solution: Path, *, cache: Path | None = BUILD / ".cache" / "gradebook") -> NotebookNode:
+    """Return `solution` as nbgrader's gradebook stores it: the source of every protected cell.
+
+    ``import nbgrader`` alone takes about 3 s (its package imports its server extensions), so the
+    result is cached under `cache`, keyed by the solution's bytes and nbgrader's version: grading a
+    class pays that once per exercise.
+    """
+    data = solution.read_bytes()
+    key = hashlib.sha256(data + importlib.metadata.version("nbgrader").encode()).hexdigest()[:16]
+    cached = cache / f"{solution.stem}-{key}.ipynb" if cache else None
+    if cached and cached.exists():
+        return read_notebook(cached)
+    nb = _pipeline(nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=True)
+    if cached:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(dumps(nb), encoding="utf-8")
+        partial.replace(cached)  # atomic: graders running side by side never read half a file
+    return nb
 
 
 def release_all(solutions: list[Path] | None = None, *, out: Path = EXERCISES) -> list[Path]:

@@ -47,3 +47,24 @@ def test_exercise_without_solution_is_x603(course):
     orphan = target.with_name("98_orphan.ipynb")
     nbformat.write(release_notebook(solution), orphan)
     assert [f.code for f in exercises.check_exercises(nbformat.read(orphan, 4), orphan)] == ["X603"]
+
+
+def test_gradebook_cache_is_keyed_by_the_solutions_bytes(course, tmp_path, monkeypatch):
+    """Is the gradebook version reused for the same solution, and rebuilt when the solution changes?"""
+    from grader import assignments
+
+    solution, _ = course
+    cache = tmp_path / "cache"
+    first = assignments.gradebook_notebook(solution, cache=cache)
+    assert "BEGIN HIDDEN TESTS" in nbformat.writes(first) and "BEGIN SOLUTION" not in nbformat.writes(first)
+
+    def no_pipeline(*args, **kwargs):
+        raise AssertionError("the cached copy should have been used")
+
+    monkeypatch.setattr(assignments, "_pipeline", no_pipeline)
+    assert assignments.gradebook_notebook(solution, cache=cache) == first
+    nb = nbformat.read(solution, 4)
+    nb.cells[0].source += " (changed)"
+    nbformat.write(nb, solution)
+    with pytest.raises(AssertionError, match="cached copy"):
+        assignments.gradebook_notebook(solution, cache=cache)
