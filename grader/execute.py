@@ -49,7 +49,11 @@ def execute_notebook(source: Path, output: Path, meta: LessonMeta, *, kernel: st
     log_path = output.with_suffix(".log")
     start = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log_file:  # a file, not a pipe: a pipe can fill up
-        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+        # COURSE_OFFLINE: the kernel refuses non-local connections (grader.offline), so a notebook
+        # that downloads fails here instead of passing by luck.
+        env = {**os.environ, "COURSE_OFFLINE": "1"}
+        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+                                   env=env)
         peak_mb, timed_out = _watch(process, deadline=start + meta.budget_s + GRACE_S)
     seconds = time.monotonic() - start
     log = log_path.read_text(encoding="utf-8", errors="replace")

@@ -182,7 +182,7 @@ def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
     errors: list[str] = []
     try:
         client.km = client.create_kernel_manager()
-        client.start_new_kernel(cwd=str(cwd))
+        client.start_new_kernel(cwd=str(cwd), env={**os.environ, "COURSE_OFFLINE": "1"})  # grader.offline
         client.start_new_kernel_client()
     except Exception as err:  # noqa: BLE001 - a kernel that cannot start is reported, not raised
         _stop(client)

@@ -41,6 +41,8 @@ def kernelspec_of(kernel: Kernel) -> dict:
         "MATPLOTLIBRC": str(ROOT / "grader" / "matplotlibrc"),
         "MPLCONFIGDIR": str(VENVS / kernel.env / ".matplotlib"),
         "PYTHONUNBUFFERED": "1",
+        # sitecustomize.py there turns the offline guard on when COURSE_OFFLINE=1 (course run/grade).
+        "PYTHONPATH": str(ROOT / "grader" / "site"),
         **kernel.variables,
     }
     return {

@@ -82,6 +82,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "X601": ("exercises/의 파일이 solutions/에서 생성한 것과 다릅니다 (`make exercises`)", "exercise differs from what solutions/ generates (`make exercises`)"),
     "X602": ("연습 문제 배포본이 없습니다 (`make exercises`)", "released exercise is missing (`make exercises`)"),
     "X603": ("solutions/에 원본이 없는 연습 문제입니다", "exercise has no source in solutions/"),
+    # --- offline guard ---
+    "offline.blocked": ("강의 실행 중에는 네트워크에 연결할 수 없습니다: {target} (데이터는 data/에 있거나 코드로 만듭니다)",
+                        "network access is blocked while the course runs: {target} (data ships in data/ or is generated)"),
     # --- generic ---
     "error.metadata": ("{path}: 노트북 메타데이터 오류: {problem}", "{path}: notebook metadata error: {problem}"),
     "error.course": ("오류: {message}", "error: {message}"),

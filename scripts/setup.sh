@@ -19,7 +19,7 @@ APT_PACKAGES=(fonts-nanum ffmpeg)
 say() { printf '[setup] %s\n' "$*"; }
 
 # The stamp is a hash of everything that decides what gets installed; same hash = nothing to do.
-stamp_of() { cat scripts/setup.sh pyproject.toml env/*.lock grader/kernels.toml | sha256sum | cut -c1-16; }
+stamp_of() { cat scripts/setup.sh pyproject.toml env/*.lock grader/kernels.toml grader/kernels.py | sha256sum | cut -c1-16; }
 STAMP="$VENVS/.stamp-$(stamp_of)"
 if [[ -z "${FORCE:-}" && -f "$STAMP" ]]; then
   say "environments up to date / 환경이 이미 준비되어 있습니다 ($STAMP)"

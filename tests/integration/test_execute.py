@@ -71,3 +71,11 @@ def test_cli_run_exit_code(write_nb, tmp_path, monkeypatch):
     bad = write_nb(notebook(new_code_cell("1/0")), name="01_bad.ipynb")
     result = CliRunner().invoke(main, ["run", str(bad)])
     assert result.exit_code == 1 and "failed" in result.output and "ZeroDivisionError" in result.output
+
+
+def test_a_notebook_that_downloads_fails_loudly(write_nb, tmp_path):
+    """Does `course run` fail a notebook that reaches for the network, with the guard's message?"""
+    path = write_nb(notebook(new_code_cell(
+        "import urllib.request\nurllib.request.urlopen('https://pypi.org/simple/', timeout=5)")))
+    (result,) = run([path], tmp_path)
+    assert result.status == "failed" and "network access is blocked" in result.error

@@ -165,3 +165,14 @@ def test_cli_json_contract_and_exit_codes(tmp_path, course):
     assert bad.exit_code == 1 and "Traceback" not in bad.output and "Grade" in bad.output
     unknown = runner.invoke(main, ["grade", str(submit(tmp_path, b"{", name="zz.ipynb")), *args])
     assert unknown.exit_code == 2 and "exercise" in unknown.output
+
+
+def test_a_submission_cannot_reach_the_network(tmp_path, course):
+    """Does an answer that opens a remote connection fail its part under the offline guard?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "greet_answer").source = (
+        "import socket\nsocket.create_connection(('8.8.8.8', 53), timeout=2)\n"
+        "def greet(name):\n    return f'hi {name}'")
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result)["greet_tests"] == 0 and result.score == 6
