@@ -33,7 +33,8 @@ def observe(probe: str) -> tuple[str, str]:
         except Exception as err:  # noqa: BLE001 - any exception is the observation
             return "raises", f"{type(err).__name__}: {err}"[:200]
     for item in caught:
-        if issubclass(item.category, DeprecationWarning | FutureWarning) or "deprecat" in str(item.message).lower():
+        text = str(item.message).lower()
+        if issubclass(item.category, DeprecationWarning | FutureWarning) or "deprecat" in text or "renamed" in text:
             return "warns", f"{item.category.__name__}: {item.message}"[:200]
     return "silent", ""
 
