@@ -50,24 +50,24 @@ def shard(notebooks: list[Path], spec: str | None) -> list[Path]:
 
 def run_one(path: Path, *, kernel: str | None = None) -> RunResult:
     """Execute one notebook into build/, returning a record even when it cannot start."""
-    output = build_copy(path)
     try:
         meta = read_meta(read_notebook(path), path)
     except (CourseError, OSError, ValueError) as err:
-        return RunResult(path=relative(path), kernel="?", status="failed", seconds=0.0, budget_s=0.0,
-                         peak_rss_mb=0.0, error=str(err))
-    wanted = meta.kernel
-    if kernel and wanted != "course-main":
+        return _not_run(path, "?", "failed", 0.0, str(err))
+    if kernel and meta.kernel != "course-main":
         # `--kernel` stands in for the main environment only (the GPU machine's python3).
-        return RunResult(path=relative(path), kernel=wanted, status="skipped", seconds=0.0,
-                         budget_s=meta.budget_s, peak_rss_mb=0.0,
-                         error=messages.one_line("run.skipped_kernel", kernel=wanted))
-    use = kernel or wanted
+        return _not_run(path, meta.kernel, "skipped", meta.budget_s,
+                        messages.one_line("run.skipped_kernel", kernel=meta.kernel))
+    use = kernel or meta.kernel
     if not _kernel_installed(use):
-        return RunResult(path=relative(path), kernel=use, status="failed", seconds=0.0,
-                         budget_s=meta.budget_s, peak_rss_mb=0.0,
-                         error=messages.one_line("run.kernel_missing", kernel=use))
-    return execute_notebook(path, output, meta, kernel=use)
+        return _not_run(path, use, "failed", meta.budget_s, messages.one_line("run.kernel_missing", kernel=use))
+    return execute_notebook(path, build_copy(path), meta, kernel=use)
+
+
+def _not_run(path: Path, kernel: str, status: str, budget_s: float, error: str) -> RunResult:
+    """The record of a notebook that never started."""
+    return RunResult(path=relative(path), kernel=kernel, status=status,  # type: ignore[arg-type]
+                     seconds=0.0, budget_s=budget_s, peak_rss_mb=0.0, error=error)
 
 
 def _kernel_installed(name: str) -> bool:
