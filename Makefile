@@ -15,7 +15,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 # LANG is also the locale variable: only ko and en mean a course language here.
 COURSE_LANGS := $(or $(filter ko en,$(LANG)),ko en)
 
-.PHONY: help setup lab course test check exercises grade render clean-nb lock unit integration
+.PHONY: help setup lab course test check exercises grade render clean-nb lock unit integration grade-all
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
@@ -52,6 +52,10 @@ exercises: setup ## regenerate exercises/ from solutions/ (nbgrader)
 grade: setup ## grade one notebook: make grade NB=exercises/01_tensors.ipynb
 	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb"; exit 2; }
 	$(COURSE) grade "$(NB)"
+
+grade-all: setup ## grade a class: make grade-all DIR=submitted [OUT=build/grades] [JOBS=n] [ASSIGNMENT=01_tensors]
+	@test -n "$(DIR)" || { echo "usage: make grade-all DIR=path/to/submitted [OUT=build/grades]"; exit 2; }
+	$(COURSE) grade-all "$(DIR)" $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs $(JOBS)) $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
 render: setup ## single-language copies under build/ko/ and build/en/ (LANG=ko or en for one)
 	@for lang in $(COURSE_LANGS); do LANG=C.UTF-8 $(COURSE) render --lang $$lang | tail -n 1; done

@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -84,7 +85,7 @@ def gradebook_notebook(solution: Path, *, cache: Path | None = BUILD / ".cache" 
     nb = _pipeline(nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=True)
     if cached:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         partial.write_text(dumps(nb), encoding="utf-8")
         partial.replace(cached)  # atomic: graders running side by side never read half a file
     return nb

@@ -17,8 +17,9 @@ NOTEBOOK_METADATA: dict[str, set[str] | None] = {
     "language_info": {"name"},
     "course": None,
 }
-#: Cell metadata kept: language tags, nbgrader's grading data, and the locks nbgrader sets.
-CELL_METADATA = {"tags", "nbgrader", "editable", "deletable"}
+#: Cell metadata kept: language tags, nbgrader's grading data, the locks nbgrader sets, and the
+#: course's own (``course.translates``: grader.translation).
+CELL_METADATA = {"tags", "nbgrader", "editable", "deletable", "course"}
 
 
 def clean_notebook(nb: NotebookNode) -> NotebookNode:

@@ -104,6 +104,44 @@ def clean(paths: tuple[Path, ...]) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def confirm(paths: tuple[Path, ...]) -> None:
+    """After reviewing ko/en pairs: record in each Korean cell the English version it translates."""
+    from grader.paths import relative
+    from grader.translation import confirm as confirm_pairs
+
+    refused_any = False
+    for path in paths:
+        confirmed, refused = confirm_pairs(path)
+        click.echo(messages.one_line("confirm.done", path=relative(path), count=confirmed))
+        for cell in refused:
+            refused_any = True
+            click.echo(messages.one_line("confirm.refused", path=relative(path), cell=cell))
+    sys.exit(1 if refused_any else 0)
+
+
+@main.command()
+def mutations() -> None:
+    """Count the proven wrong answers (tests/course/wrong_answers) per exercise and per mistake."""
+    import tomllib
+    from collections import Counter
+
+    from grader.paths import ROOT
+
+    catalogue = tomllib.loads((Path(__file__).with_name("mistakes.toml")).read_text(encoding="utf-8"))
+    total: Counter = Counter()
+    for path in sorted((ROOT / "tests" / "course" / "wrong_answers").glob("*.toml")):
+        wrong = tomllib.loads(path.read_text(encoding="utf-8"))["wrong"]
+        kinds = Counter(w.get("mistake", "?") for w in wrong)
+        parts = len({g for w in wrong for g in w["loses"]})
+        total += kinds
+        click.echo(f"{path.stem:<16} {len(wrong):>3} mutations over {parts} parts: "
+                   + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    click.echo(f"{'total':<16} {sum(total.values()):>3}; unused mistakes: "
+               + (", ".join(sorted(set(catalogue) - set(total))) or "none"))
+
+
+@main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the grade as one JSON object.")
 @click.option("--assignment", default=None, help="The exercise, e.g. 01_tensors (default: from the file name).")
@@ -123,3 +161,36 @@ def grade(path: Path, as_json: bool, assignment: str | None, solutions: Path | N
         _fail(err)
     click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) if as_json else format_table(result))
     sys.exit(1 if result.status == "unreadable" else 0)
+
+
+@main.command("grade-all")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("build/grades"),
+              show_default=True, help="Where gradebook.csv, gradebook.json and feedback/ go.")
+@click.option("--jobs", "-j", type=int, default=None, help="Submissions at once (default: half the cores).")
+@click.option("--assignment", default=None, help="Grade only this exercise, e.g. 01_tensors (names <student>.ipynb).")
+@click.option("--solutions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The folder of nbgrader source notebooks (default: the course's solutions/).")
+def grade_all_command(folder: Path, out: Path, jobs: int | None, assignment: str | None,
+                      solutions: Path | None) -> None:
+    """Grade a class: nbgrader's submitted/<student>/<assignment>/ or a flat folder of notebooks.
+
+    Submissions are only read; everything is written under --out. Exit 0 when every submission
+    has a record (even one that could not be graded), 2 on usage errors.
+    """
+    import time
+
+    from grader.classroom import format_class_table, grade_all
+    from grader.paths import SOLUTIONS
+
+    start = time.monotonic()
+    try:
+        records = grade_all(folder, out=out, jobs=jobs, assignment=assignment, solutions=solutions or SOLUTIONS)
+    except CourseError as err:
+        _fail(err)
+    except OSError as err:
+        click.echo(messages.format("error.course", message=f"{type(err).__name__}: {err}"), err=True)
+        sys.exit(1)
+    click.echo(format_class_table(records, seconds=time.monotonic() - start))
+    for name in ("gradebook.csv", "gradebook.json", "feedback"):
+        click.echo(messages.one_line("gradeall.wrote", path=out / name))

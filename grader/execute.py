@@ -12,9 +12,10 @@ from pathlib import Path
 
 import psutil
 
-from grader import messages
+from grader import messages, strict
 from grader.meta import LessonMeta
 from grader.models import RunResult
+from grader.nbio import read_notebook
 from grader.paths import relative
 
 #: Seconds past the budget before the runner kills papermill and its kernel (papermill's own
@@ -50,8 +51,10 @@ def execute_notebook(source: Path, output: Path, meta: LessonMeta, *, kernel: st
     start = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log_file:  # a file, not a pipe: a pipe can fill up
         # COURSE_OFFLINE: the kernel refuses non-local connections (grader.offline), so a notebook
-        # that downloads fails here instead of passing by luck.
-        env = {**os.environ, "COURSE_OFFLINE": "1"}
+        # that downloads fails here instead of passing by luck. COURSE_STRICT_WARNINGS: deprecations
+        # are errors outside the cells tagged deprecated-demo (grader.strict).
+        env = {**os.environ, "COURSE_OFFLINE": "1", strict.FLAG: "1",
+               strict.DEMOS: strict.demo_fingerprints(read_notebook(source).cells)}
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
                                    env=env)
         peak_mb, timed_out = _watch(process, deadline=start + meta.budget_s + GRACE_S)

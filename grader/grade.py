@@ -63,6 +63,7 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     if submission is None:
         return _result(path, solution, tests, {}, [problem or ""], start, status="unreadable")
     prepared, errors = restore_protected(submission, source)
+    prepared = split_hidden(prepared)
     meta = read_meta(read_notebook(solution), solution)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         workdir = _sandbox(Path(tmp), path.name)
@@ -76,9 +77,12 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
 def _load(path: Path) -> tuple[NotebookNode | None, str | None]:
     """Read and validate the submission; return (notebook, None) or (None, bilingual problem)."""
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if not path.is_file():  # a FIFO or a device would block or never end
+            return None, messages.format("grade.not_notebook", error="not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
             return None, messages.format("grade.not_notebook", error=f"larger than {MAX_BYTES} bytes")
-        data = path.read_bytes()
     except OSError as err:
         return None, messages.format("grade.unreadable", error=err.strerror or err)
     try:
@@ -92,8 +96,11 @@ def _load(path: Path) -> tuple[NotebookNode | None, str | None]:
 
 def _find_solution(path: Path, nb: NotebookNode | None, assignment: str | None, solutions: Path) -> Path:
     """Return the source notebook of the exercise `path` answers."""
-    candidates = [solutions / f"{name}.ipynb" for name in (assignment, path.stem) if name]
-    for candidate in candidates:
+    if assignment:  # named by the instructor: that exercise or an error, never a guess
+        if (solutions / f"{assignment}.ipynb").exists():
+            return solutions / f"{assignment}.ipynb"
+        raise GradingError("grade.unknown_assignment", path=relative(path))
+    for candidate in [solutions / f"{path.stem}.ipynb"]:
         if candidate.exists():
             return candidate
     ids = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None} if nb else set()
@@ -149,6 +156,30 @@ def restore_protected(submission: NotebookNode, source: NotebookNode) -> tuple[N
     return prepared, repairs
 
 
+HIDDEN_MARK = "### BEGIN HIDDEN TESTS"
+
+
+def split_hidden(nb: NotebookNode) -> NotebookNode:
+    """Run each test cell's hidden tests as a cell of their own, right after its visible part.
+
+    Scores do not change (a part passes when both ran without error), but a failure in the
+    hidden part is reported as a hint, without the hidden test's text or values.
+    """
+    cells: list[NotebookNode] = []
+    for cell in nb.cells:
+        grade_id = _grade_id(cell)
+        mark = cell.source.find(HIDDEN_MARK) if cell.cell_type == "code" else -1
+        if grade_id and mark >= 0 and not cell.metadata.nbgrader.get("solution"):
+            hidden = nbformat.v4.new_code_cell(cell.source[mark:], metadata={"hidden_of": grade_id})
+            cell.source = cell.source[:mark]
+            cells += [cell, hidden]
+        else:
+            cells.append(cell)
+    out = copy.copy(nb)
+    out.cells = cells
+    return out
+
+
 def _grade_id(cell: NotebookNode) -> str | None:
     return cell.metadata.get("nbgrader", {}).get("grade_id")
 
@@ -176,7 +207,6 @@ def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
     """Run `nb`'s code cells in place within `budget_s`; return the indices that ran, and problems."""
     from nbclient.exceptions import DeadKernelError
 
-    deadline = time.monotonic() + budget_s
     client = _client(nb, kernel=kernel, cwd=cwd, cell_timeout_s=cell_timeout_s)
     ran: set[int] = set()
     errors: list[str] = []
@@ -187,6 +217,9 @@ def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
     except Exception as err:  # noqa: BLE001 - a kernel that cannot start is reported, not raised
         _stop(client)
         return ran, [messages.format("grade.kernel_failed", error=f"{type(err).__name__}: {err}"[:300])]
+    # The budget is the learner's code's time: it starts once the kernel is ready, so a slow start on
+    # a busy machine does not eat into it.
+    deadline = time.monotonic() + budget_s
     try:
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
@@ -261,20 +294,27 @@ def _outcomes(nb: NotebookNode, ran: set[int], tests: dict[str, float]) -> dict[
     """Return grade_id -> True (passed), False (failed) or None (did not run), per test cell."""
     outcomes: dict[str, bool | None] = {}
     for index, cell in enumerate(nb.cells):
-        grade_id = _grade_id(cell)
-        if grade_id in tests:
-            failed = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-            outcomes[grade_id] = None if index not in ran else not failed
+        grade_id = _grade_id(cell) or cell.metadata.get("hidden_of")
+        if grade_id in tests:  # the visible cell, then its hidden part: both must pass
+            before = outcomes.get(grade_id, True)
+            if index not in ran:
+                outcomes[grade_id] = False if before is False else None
+            else:
+                outcomes[grade_id] = before is True and _error(cell) is None
     return outcomes
 
 
+def _error(cell: NotebookNode) -> NotebookNode | None:
+    return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+
+
 def _failure_text(nb: NotebookNode, grade_id: str) -> str:
-    """Return ``grade_id: EName: evalue`` for a failed test cell (the evalue is bilingual)."""
+    """Return why a test cell failed: its visible check's bilingual message, or a hint for a hidden one."""
     for cell in nb.cells:
-        if cell.metadata.get("nbgrader", {}).get("grade_id") == grade_id:
-            for out in cell.get("outputs", []):
-                if out.get("output_type") == "error":
-                    return f"{grade_id}: {out.get('ename')}: {out.get('evalue')}"[:1000]
+        if _grade_id(cell) == grade_id and (error := _error(cell)) is not None:
+            return f"{grade_id}: {error.get('ename')}: {error.get('evalue')}"[:1000]
+        if cell.metadata.get("hidden_of") == grade_id and (error := _error(cell)) is not None:
+            return messages.format("grade.hidden_failed", grade_id=grade_id, ename=error.get("ename"))
     return grade_id
 
 

@@ -47,7 +47,9 @@ def kernelspec_of(kernel: Kernel) -> dict:
     }
     return {
         "argv": [str(kernel.python), "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
-                 "{connection_file}"],
+                 "{connection_file}",
+                 # grader.strict: deprecations become errors under `course run` (COURSE_STRICT_WARNINGS=1)
+                 "--InteractiveShellApp.extensions=grader.strict"],
         "display_name": kernel.display_name,
         "language": "python",
         "env": env,

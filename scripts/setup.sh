@@ -60,7 +60,9 @@ export UV_PYTHON_DOWNLOADS=never
 for env in "${ENVS[@]}"; do
   t0=$(date +%s)
   [[ -x "$VENVS/$env/bin/python" ]] || "$UV" venv -q --python "$PY" "$VENVS/$env"
-  "$UV" pip sync -q --python "$VENVS/$env/bin/python" "env/$env.lock"
+  # --compile-bytecode: write every .pyc now. Machines that set PYTHONDONTWRITEBYTECODE=1 (CI does)
+  # would otherwise recompile torch's Python on every kernel start: seconds per notebook and grade.
+  "$UV" pip sync -q --compile-bytecode --python "$VENVS/$env/bin/python" "env/$env.lock"
   # The course tool (grader) is importable in every kernel: its visible-test helpers are stdlib-only.
   "$UV" pip install -q --python "$VENVS/$env/bin/python" --no-deps -e .
   say "$env: $(($(date +%s) - t0)) s"

@@ -13,6 +13,14 @@ def md(text: str, lang: str) -> NotebookNode:
     return new_markdown_cell(text, metadata={"tags": [lang]})
 
 
+def confirmed(ko: NotebookNode, en: NotebookNode) -> tuple[NotebookNode, NotebookNode]:
+    """A ko/en pair whose translation is recorded as confirmed (what `course confirm` writes)."""
+    from grader.translation import KEY, fingerprint
+
+    ko.metadata["course"] = {KEY: fingerprint(en.source)}
+    return ko, en
+
+
 def answer(grade_id: str, source: str) -> NotebookNode:
     """An nbgrader answer cell."""
     meta = {"grade": False, "solution": True, "locked": False, "grade_id": grade_id, "schema_version": 3}
@@ -48,11 +56,12 @@ def demo_solution(budget_s: float = 30) -> NotebookNode:
         parts += [
             md(f"## {name}: 함수를 작성하세요", "ko"), md(f"## {name}: write the function", "en"),
             answer(f"{name}_answer", f"def {name}({arg}):\n    ### BEGIN SOLUTION\n    {body}\n    ### END SOLUTION"),
-            graded_cell(f"{name}_tests", f"{ok}\n### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS", points=2),
+            graded_cell(f"{name}_tests", points=2, source=f"{ok}\nvisible_checks_passed()\n"
+                        f"### BEGIN HIDDEN TESTS\n{hidden}\n### END HIDDEN TESTS"),
         ]
     return notebook(
         md("# 99. 연습 문제", "ko"), md("# 99. Exercise", "en"),
-        new_code_cell("from grader.asserts import check_equal"),
+        new_code_cell("from grader.asserts import check_equal, visible_checks_passed"),
         *parts,
         course={"schema_version": 1, "budget_s": budget_s},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -11,6 +12,8 @@ from grader.models import Finding
 from grader.paths import kind_of
 
 MIN_PARTS = 4
+#: A learner sees "visible checks passed", never a claim about the tests they cannot see.
+_ALL_PASSED = re.compile(r"all (the )?tests (have )?passed|모든 테스트(를)? 통과", re.IGNORECASE)
 _REQUIRED = {"grade", "solution", "grade_id", "schema_version"}
 
 
@@ -38,8 +41,14 @@ def check_graded(nb: NotebookNode, path: Path) -> list[Finding]:
             tests += 1
             if not meta.get("points", 0) > 0:
                 found.append(finding("E506", path, where, problem="points must be > 0"))
-            if "### BEGIN HIDDEN TESTS" not in cell.source:
+            visible, marker, _ = cell.source.partition("### BEGIN HIDDEN TESTS")
+            if not marker:
                 found.append(finding("E503", path, where))
+            if "visible_checks_passed()" not in visible:
+                found.append(finding("E507", path, where))
+    for cell in nb.cells:
+        if _ALL_PASSED.search(cell.source):
+            found.append(finding("E508", path, cell.get("id")))
     if tests < MIN_PARTS:
         found.append(finding("E501", path, count=tests, minimum=MIN_PARTS))
     return found

@@ -34,6 +34,8 @@ def check_metadata(nb: NotebookNode, path: Path) -> list[Finding]:
         if "raises-exception" in tags:
             found.append(finding("M303", path, cell.get("id")))
         parameters += "parameters" in tags
+        if "deprecated-demo" in tags and not ("catch_warnings" in cell.source or "except" in cell.source):
+            found.append(finding("M306", path, cell.get("id")))
     if parameters > 1:
         found.append(finding("M304", path))
     return found

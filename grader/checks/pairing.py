@@ -9,8 +9,10 @@ from nbformat import NotebookNode
 from grader.bilingual import differences, has_hangul, prose
 from grader.checks import finding
 from grader.models import Finding
+from grader.translation import language, state
 
-_CODES = {"headings": "B203", "code": "B204", "links": "B205", "math": "B206"}
+_CODES = {"headings": "B203", "code": "B204", "links": "B205", "math": "B206", "numbers": "B209"}
+_STATES = {"unconfirmed": "B210", "drifted": "B211"}
 
 
 def check_pairing(nb: NotebookNode, path: Path) -> list[Finding]:
@@ -30,23 +32,19 @@ def check_pairing(nb: NotebookNode, path: Path) -> list[Finding]:
     index = 0
     while index < len(cells):
         cell = cells[index]
-        lang = _lang(cell)
+        lang = language(cell)
         if lang == "ko":
             twin = cells[index + 1] if index + 1 < len(cells) else None
-            if twin is None or _lang(twin) != "en":
+            if twin is None or language(twin) != "en":
                 found.append(finding("B202", path, cell.get("id"), lang="ko"))
             else:
                 found += [finding(_CODES[part], path, twin.get("id"), detail=detail)
                           for part, detail in differences(cell.source, twin.source)]
+                if (status := state(cell, twin)) in _STATES:
+                    found.append(finding(_STATES[status], path, cell.get("id")))
                 index += 1
         elif lang == "en":
             found.append(finding("B202", path, cell.get("id"), lang="en"))
         index += 1
     return found
 
-
-def _lang(cell) -> str | None:
-    if cell.cell_type != "markdown":
-        return None
-    tags = cell.metadata.get("tags", [])
-    return "ko" if "ko" in tags else "en" if "en" in tags else None

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import tomllib
+from collections import Counter
 from pathlib import Path
 
 import nbformat
 import pytest
 
+import grader
 from grader.grade import grade_notebook
 from grader.paths import EXERCISES
 from tests.course.conftest import SOLUTION_NOTEBOOKS, nb_id
@@ -46,14 +48,21 @@ def test_solution_scores_full_marks(solution, tmp_path):
     assert result.score == result.max_score > 0, result.errors
 
 
+MIN_MUTATIONS = 2
+MISTAKES = tomllib.loads((Path(grader.__file__).with_name("mistakes.toml")).read_text(encoding="utf-8"))
+
+
 @pytest.mark.parametrize("solution", SOLUTION_NOTEBOOKS, ids=nb_id)
-def test_every_graded_part_has_a_wrong_answer(solution):
-    """Is each test cell proven by at least one plausible wrong answer?"""
+def test_every_graded_part_is_proven_by_cataloged_mistakes(solution):
+    """Is each test cell proven by at least two wrong answers, each a mistake from grader/mistakes.toml?"""
     nb = nbformat.read(solution, 4)
     tests = {c.metadata.nbgrader.grade_id for c in nb.cells
              if c.metadata.get("nbgrader", {}).get("grade") and not c.metadata.nbgrader.get("solution")}
-    covered = {grade_id for w in wrong_answers(solution) for grade_id in w["loses"]}
-    assert tests <= covered, f"no wrong answer for {sorted(tests - covered)}"
+    wrong = wrong_answers(solution)
+    counts = Counter(grade_id for w in wrong for grade_id in w["loses"])
+    assert not [t for t in tests if counts[t] < MIN_MUTATIONS], f"fewer than {MIN_MUTATIONS} mutations: {counts}"
+    unknown = [(w["answer"], w.get("mistake")) for w in wrong if w.get("mistake") not in MISTAKES]
+    assert not unknown, f"`mistake` missing or not in grader/mistakes.toml: {unknown}"
 
 
 @pytest.mark.parametrize(("solution", "wrong"), CASES,

@@ -47,10 +47,26 @@ def test_kernel_override_skips_other_kernels(write_nb, tmp_path):
 
 
 def test_deprecation_warnings_are_collected(write_nb, tmp_path):
-    """Does a FutureWarning printed by the notebook land in the record's warnings?"""
-    path = write_nb(notebook(new_code_cell("import warnings\nwarnings.warn('old api', FutureWarning)")))
-    (result,) = run([path], tmp_path)
+    """Does a FutureWarning from a library outside torch's family land in the record's warnings?"""
+    code = "import warnings\nwarnings.warn_explicit('old api', FutureWarning, 'lib.py', 1, module='somelib')"
+    (result,) = run([write_nb(notebook(new_code_cell(code)))], tmp_path)
     assert result.status == "ok" and any("FutureWarning" in w for w in result.warnings)
+
+
+def test_deprecations_are_errors_except_in_marked_demo_cells(write_nb, tmp_path):
+    """Does torch's deprecation fail the run in a plain cell but not in a cell tagged deprecated-demo?"""
+    demo = new_code_cell("import torch\ntorch.range(0, 3)", metadata={"tags": ["deprecated-demo"]})
+    # A targeted filter the notebook sets (with its reason in the prose) lasts beyond its cell.
+    targeted = new_code_cell("import warnings\nwarnings.filterwarnings('ignore', 'known noise', FutureWarning)")
+    noise = new_code_cell("warnings.warn('known noise', FutureWarning)")
+    after = new_code_cell("warnings.warn('gone soon', DeprecationWarning)")
+    budget = {"schema_version": 1, "budget_s": 120}  # import torch on a busy machine
+    first, second = (write_nb(notebook(*cells, course=budget), name=name) for cells, name in [
+        ((demo, targeted, noise), "01_demo.ipynb"), ((demo, targeted, noise, after), "02_plain.ipynb")])
+    results = {r.path.split("/")[-1]: r for r in run([first, second], tmp_path, jobs=2)}
+    assert results["01_demo.ipynb"].status == "ok"
+    assert results["02_plain.ipynb"].status == "failed"
+    assert "cell 3" in results["02_plain.ipynb"].error and "DeprecationWarning" in results["02_plain.ipynb"].error
 
 
 def test_select_and_shard(tmp_path):

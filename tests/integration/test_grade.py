@@ -82,6 +82,21 @@ def test_hidden_tests_count(tmp_path, course):
     solutions, solution, _ = course
     nb = nbformat.read(solution, 4)
     answer_cell(nb, "square_answer").source = "def square(x):\n    return 3 * x"  # right for 3, wrong for -2
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result)["square_tests"] == 0
+    # The learner gets a bilingual hint, never the hidden test's call or its expected value.
+    [message] = result.errors
+    assert "숨은 검사" in message and "hidden check failed" in message
+    assert "-2" not in message and "4" not in message
+
+
+def test_an_object_equal_to_everything_does_not_pass(tmp_path, course):
+    """Does an answer returning an object whose __eq__ always says True lose its points?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "square_answer").source = (
+        "class Anything:\n    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = object.__hash__\n\ndef square(x):\n    return Anything()")
     assert points(grade(submit(tmp_path, nb), solutions))["square_tests"] == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 
 import nbformat
@@ -20,9 +21,9 @@ def observed() -> dict[str, list[str]]:
     """Run every kernel's probes once, in that kernel's own environment."""
     found: dict[str, list[str]] = {}
     for name in sorted({e["kernel"] for e in LEDGER}):
-        python = read_kernels()[name].python
-        out = subprocess.run([str(python), "-m", "grader.ledger", name], capture_output=True, text=True,
-                             check=True, cwd=ROOT, timeout=300)
+        kernel = read_kernels()[name]
+        out = subprocess.run([str(kernel.python), "-m", "grader.ledger", name], capture_output=True, text=True,
+                             check=True, cwd=ROOT, timeout=300, env={**os.environ, **kernel.variables})
         found.update(json.loads(out.stdout.strip().splitlines()[-1]))
     return found
 

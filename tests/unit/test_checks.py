@@ -4,9 +4,9 @@ import pytest
 from nbformat.v4 import new_code_cell, new_output
 
 from grader.checks import cleanliness, graded, metadata, pairing, run_checks, terms
-from tests.factory import answer, demo_solution, graded_cell, md, notebook
+from tests.factory import answer, confirmed, demo_solution, graded_cell, md, notebook
 
-GOOD = [md("# 텐서\n`torch.arange`와 $x$", "ko"), md("# Tensors\n`torch.arange` and $x$", "en"),
+GOOD = [*confirmed(md("# 텐서\n`torch.arange`와 $x$", "ko"), md("# Tensors\n`torch.arange` and $x$", "en")),
         new_code_cell("x = 1")]
 
 
@@ -53,7 +53,43 @@ def test_cleanliness(write_nb, cells, expected):
 def test_pairing(write_nb, cells, expected):
     """Is each way a pair can be broken reported with its own code?"""
     path = write_nb(notebook())
-    assert codes(pairing.check_pairing(notebook(*cells), path)) == expected
+    # B210 (translation not confirmed) has its own tests below.
+    assert [c for c in codes(pairing.check_pairing(notebook(*cells), path)) if c != "B210"] == expected
+
+
+@pytest.mark.parametrize(("ko", "en", "differ"), [
+    ("배치 크기 32로 10 에포크", "10 epochs with batch size 32", False),
+    ("두 가지 방법과 네 번째 에포크", "two ways and the fourth epoch", False),
+    ("정확도 97.7%", "accuracy 97.5%", True),
+    ("`float32`와 resnet18", "`float32` and resnet18", False),
+    ("숫자 1,000개", "1000 digits", False),
+    ("0과 1", "zeros and ones", True),
+])
+def test_numbers_must_match(write_nb, ko, en, differ):
+    """Do the numbers of a pair have to agree, with number words and native Korean numerals counted?"""
+    found = codes(pairing.check_pairing(notebook(md(ko, "ko"), md(en, "en")), write_nb(notebook())))
+    assert ("B209" in found) is differ
+
+
+def test_confirm_records_the_english_and_check_catches_drift(write_nb):
+    """Is a pair unconfirmed (B210) until `course confirm`, then clean, then drifted (B211) when the English changes?"""
+    from grader.nbio import read_notebook, write_notebook
+    from grader.translation import confirm
+
+    path = write_nb(notebook(md("# 텐서", "ko"), md("# Tensors", "en"), md("# 모양", "ko"), md("## Shapes", "en")))
+    assert codes(pairing.check_pairing(read_notebook(path), path)) == ["B203", "B210"]
+    confirmed_count, refused = confirm(path)
+    nb = read_notebook(path)
+    assert (confirmed_count, refused) == (1, [nb.cells[2].id])  # a structurally different pair is refused
+    nb.cells[3].source = "# Shapes"
+    write_notebook(nb, path)
+    assert confirm(path) == (2, [])
+    assert pairing.check_pairing(read_notebook(path), path) == []
+    nb = read_notebook(path)
+    nb.cells[1].source = "# Tensors and views"
+    nb.cells[2].source = "# 모양을 고쳐도 / the Korean side may change freely"
+    assert codes(pairing.check_pairing(nb, path)) == ["B211"]
+    assert [f.cell for f in pairing.check_pairing(nb, path)] == [nb.cells[0].id]
 
 
 def test_metadata_findings(write_nb):
@@ -67,6 +103,15 @@ def test_metadata_findings(write_nb):
     assert "M301" in codes(metadata.check_metadata(nb, write_nb(nb)))
 
 
+def test_a_deprecation_demo_must_show_its_warning(write_nb):
+    """Is a `deprecated-demo` cell that neither catches warnings nor exceptions reported?"""
+    bare = new_code_cell("torch.range(0, 3)", metadata={"tags": ["deprecated-demo"]})
+    shown = new_code_cell("with warnings.catch_warnings(record=True):\n    torch.range(0, 3)",
+                          metadata={"tags": ["deprecated-demo"]})
+    nb = notebook(bare, shown)
+    assert [(f.code, f.cell) for f in metadata.check_metadata(nb, write_nb(nb))] == [("M306", bare.id)]
+
+
 def test_glossary_rendering(write_nb):
     """Is a non-glossary Korean rendering (레이어 for layer) reported?"""
     nb = notebook(md("레이어를 쌓습니다", "ko"), md("Stack layers", "en"))
@@ -76,6 +121,10 @@ def test_glossary_rendering(write_nb):
 def test_graded_findings(write_nb):
     """Are too few parts, a missing solution marker, missing hidden tests and duplicate ids reported?"""
     nb = notebook(answer("a", "x = 1"), graded_cell("t", "assert x"), graded_cell("t", "assert x", points=0))
-    assert codes(graded.check_graded(nb, write_nb(nb, folder="solutions"))) == ["E501", "E502", "E503", "E504", "E506"]
+    assert codes(graded.check_graded(nb, write_nb(nb, folder="solutions"))) == [
+        "E501", "E502", "E503", "E504", "E506", "E507"]
     assert graded.check_graded(demo_solution(), write_nb(demo_solution(), folder="solutions")) == []
+    boastful = demo_solution()
+    boastful.cells.append(new_code_cell('print("All tests passed!")'))
+    assert codes(graded.check_graded(boastful, write_nb(boastful, folder="solutions"))) == ["E508"]
     assert codes(graded.check_graded(nb, write_nb(nb, folder="notebooks"))) == ["E505"]

@@ -26,7 +26,9 @@ def test_loopback_still_works_and_the_guard_comes_off():
         server.bind(("127.0.0.1", 0))
         server.listen()
         port = server.getsockname()[1]
-        threading.Thread(target=lambda: server.accept()[0].close(), daemon=True).start()
+        accepter = threading.Thread(target=lambda: server.accept()[0].close(), daemon=True)
+        accepter.start()
         with offline():
             socket.create_connection(("localhost", port), timeout=5).close()
+        accepter.join(timeout=10)  # the server socket must outlive accept(), even on a busy machine
     assert socket.getaddrinfo is original
