@@ -7,17 +7,30 @@ from click.testing import CliRunner
 from nbformat.v4 import new_code_cell, new_output
 
 from grader.cli import main
-from tests.factory import md, notebook
+from tests.factory import confirmed, md, notebook
 
 
 def test_check_exits_1_with_findings_and_0_when_clean(write_nb):
     """Does `course check` list findings with codes and set the exit code?"""
-    good = write_nb(notebook(md("# 제목", "ko"), md("# Title", "en")), name="01_good.ipynb")
+    good = write_nb(notebook(*confirmed(md("# 제목", "ko"), md("# Title", "en"))), name="01_good.ipynb")
     bad = write_nb(notebook(md("# Title", "en")), name="02_bad.ipynb")
     runner = CliRunner()
     assert runner.invoke(main, ["check", str(good)]).exit_code == 0
     result = runner.invoke(main, ["check", str(bad), "--json"])
     assert result.exit_code == 1 and json.loads(result.output)[0]["code"] == "B202"
+
+
+def test_confirm_then_check_is_clean_and_refusals_exit_1(write_nb):
+    """Does `course confirm` make a fresh pair pass `course check`, and exit 1 naming a pair it refuses?"""
+    runner = CliRunner()
+    fresh = write_nb(notebook(md("# 제목", "ko"), md("# Title", "en")), name="01_fresh.ipynb")
+    assert runner.invoke(main, ["check", str(fresh)]).exit_code == 1  # B210: not confirmed yet
+    result = runner.invoke(main, ["confirm", str(fresh)])
+    assert result.exit_code == 0 and "1 translation pairs confirmed" in result.output
+    assert runner.invoke(main, ["check", str(fresh)]).exit_code == 0
+    uneven = write_nb(notebook(md("# 제목", "ko"), md("## Title", "en")), name="02_uneven.ipynb")
+    result = runner.invoke(main, ["confirm", str(uneven)])
+    assert result.exit_code == 1 and "not confirmed" in result.output
 
 
 def test_clean_strips_outputs_in_place(write_nb):
