@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from grader import messages
+from grader import limits, messages
 from grader.assignments import gradebook_notebook
 from grader.errors import GradingError
 from grader.meta import read_meta
@@ -30,7 +30,7 @@ from grader.nbio import read_notebook
 from grader.paths import DATA, SOLUTIONS, relative
 
 #: Longest a single cell may run before it is interrupted (the notebook's budget bounds the sum).
-CELL_TIMEOUT_S = 20.0
+CELL_TIMEOUT_S = 30.0
 #: Bytes of stream/display output kept per submission; errors are always kept (they decide scores).
 OUTPUT_LIMIT = 1_000_000
 #: Largest file accepted as a submission.
@@ -212,7 +212,9 @@ def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
     errors: list[str] = []
     try:
         client.km = client.create_kernel_manager()
-        client.start_new_kernel(cwd=str(cwd), env={**os.environ, "COURSE_OFFLINE": "1"})  # grader.offline
+        # grader.offline: no network; grader.limits: memory, file size, processes and CPU bounded by the OS.
+        env = {**os.environ, "COURSE_OFFLINE": "1", limits.ENV: limits.spec(budget_s)}
+        client.start_new_kernel(cwd=str(cwd), env=env)
         client.start_new_kernel_client()
     except Exception as err:  # noqa: BLE001 - a kernel that cannot start is reported, not raised
         _stop(client)

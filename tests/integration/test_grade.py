@@ -148,6 +148,38 @@ def test_kernel_death_scores_what_ran(tmp_path, course):
     assert any("커널" in e and "kernel died" in e for e in result.errors)
 
 
+@pytest.mark.parametrize(("code", "error"), [
+    # 12 GiB: more than grader.limits allows one process, though Linux would lend it lazily without the limit.
+    ("hoard = bytearray(12 * 2**30)", "MemoryError"),
+    # A file past the size limit (sparse, so nothing is really written without the limit either).
+    ("with open('big.bin', 'wb') as f:\n    f.seek(300 * 2**20)\n    f.write(b'x')", "File too large"),
+])
+def test_memory_and_file_size_are_bounded_by_the_os(tmp_path, course, code, error):
+    """Do a memory hoard and an oversized file fail in the learner's cell while the other parts score?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "square_answer").source = code + "\n\ndef square(x):\n    return x * x"
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result) == {"add_tests": 2, "double_tests": 2, "square_tests": 0, "greet_tests": 2}
+    assert any("square_tests" in e for e in result.errors), result.errors
+
+
+def test_limits_are_applied_in_the_kernel():
+    """Does grader.limits set the data, file-size and core limits it promises?"""
+    import os
+    import subprocess
+    import sys
+
+    from grader import limits
+
+    code = ("import resource; from grader.limits import apply; apply();"
+            "print(*(resource.getrlimit(r)[0] for r in (resource.RLIMIT_DATA, resource.RLIMIT_FSIZE, "
+            "resource.RLIMIT_CORE, resource.RLIMIT_CPU)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, limits.ENV: limits.spec(10)}).stdout.split()
+    assert [int(v) for v in out] == [limits.MEMORY_MB * 2**20, limits.FILE_MB * 2**20, 0, 70]
+
+
 def test_huge_output_is_truncated(tmp_path, course):
     """Is a flood of output cut, with the grade still right?"""
     solutions, solution, _ = course
