@@ -223,3 +223,59 @@ def test_a_submission_cannot_reach_the_network(tmp_path, course):
         "def greet(name):\n    return f'hi {name}'")
     result = grade(submit(tmp_path, nb), solutions)
     assert points(result)["greet_tests"] == 0 and result.score == 6
+
+
+# --- The hostile and broken fixture table: each case finishes, keeps the file, and scores what ran. ---
+
+HOSTILE_ANSWERS = {
+    "sys.exit": ("import sys\nsys.exit(3)", {"square_tests": 0}),
+    "segfault": ("import ctypes\nctypes.string_at(0)", {"square_tests": 0, "greet_tests": 0}),
+    "long sleep": ("import time\ntime.sleep(10**6)", {"square_tests": 0}),
+    "fork and wait": ("import os\nif os.fork() == 0:\n    import time\n    time.sleep(10**6)\nos.wait()",
+                      {"square_tests": 0}),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_ANSWERS)
+def test_hostile_answer_costs_only_what_it_breaks(tmp_path, course, case):
+    """Does each hostile answer lose only the parts it breaks, within the budget, leaving the file as it was?"""
+    solutions, solution, _ = course
+    code, lost = HOSTILE_ANSWERS[case]
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "square_answer").source = code
+    result = grade(submit(tmp_path, nb), solutions)
+    expected = {"add_tests": 2, "double_tests": 2, "square_tests": 2, "greet_tests": 2} | lost
+    assert points(result) == expected, result.errors
+
+
+def test_another_assignments_notebook_scores_zero_with_reasons(tmp_path, course):
+    """Is a notebook from another exercise graded against this one's tests (0, each missing part reported)?"""
+    solutions, _, _ = course
+    other = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('chapter 01')")])
+    result = grade(submit(tmp_path, other), solutions)
+    assert result.score == 0 and sum("missing" in e or "없어" in e for e in result.errors) >= 4
+
+
+def test_nbformat_3_is_upgraded_and_graded(tmp_path, course):
+    """Is an nbformat-3 copy of the solution read, upgraded and given full marks?"""
+    solutions, solution, _ = course
+    v3 = nbformat.v3.writes_json(nbformat.convert(nbformat.read(solution, 4), 3)).encode()
+    assert grade(submit(tmp_path, v3), solutions).score == 8
+
+
+def test_a_100_mb_notebook_is_refused_unread(tmp_path, course):
+    """Is a file past the size limit reported without being parsed?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("x" * 100_000_000))
+    result = grade(submit(tmp_path, nb), solutions)
+    assert result.status == "unreadable" and "bytes" in result.errors[0]
+
+
+def test_ten_thousand_cells_stop_at_the_budget_with_the_tests_scored(tmp_path, course):
+    """Do 10,000 extra cells after the tests run until the budget ends, with every test already scored?"""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    nb.cells += [nbformat.v4.new_code_cell("pass") for _ in range(10_000)]
+    result = grade(submit(tmp_path, nb), solutions)
+    assert result.score == 8
