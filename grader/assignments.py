@@ -15,14 +15,13 @@ import os
 import shutil
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
 
 from grader.clean import clean_notebook
-from grader.nbio import dumps, read_notebook, write_notebook
+from grader.nbio import dumps, read_notebook, write_atomic, write_notebook
 from grader.paths import BUILD, EXERCISES, SOLUTIONS, discover
 
 #: What replaces a solution in the released notebook (nbgrader's ClearSolutions.code_stub).
@@ -84,10 +83,7 @@ def gradebook_notebook(solution: Path, *, cache: Path | None = BUILD / ".cache" 
         return read_notebook(cached)
     nb = _pipeline(nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=True)
     if cached:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
-        partial.write_text(dumps(nb), encoding="utf-8")
-        partial.replace(cached)  # atomic: graders running side by side never read half a file
+        write_atomic(cached, dumps(nb))
     return nb
 
 

@@ -47,6 +47,7 @@ from typing import Any
 from grader import messages
 from grader.errors import CourseError, UsageError
 from grader.models import CellScore, GradeResult
+from grader.nbio import write_atomic
 from grader.paths import SOLUTIONS
 
 #: The first columns of gradebook.csv; one column per graded part (its grade_id) follows.
@@ -217,24 +218,13 @@ def _flat_layout(folder: Path, assignment: str | None) -> list[_Found]:
     return found
 
 
-def _parts(source: Any) -> dict[str, float]:
-    """Return grade_id -> points of the autograded test cells of a gradebook notebook."""
-    parts = {}
-    for cell in source.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution") and meta.get("grade_id"):
-            parts[meta["grade_id"]] = float(meta.get("points", 0))
-    return parts
-
-
 def _warm(solutions: Path, names: set[str | None]) -> dict[str, dict[str, float]]:
     """Build the gradebook version of each exercise once, before grading starts; return its parts.
 
-    grader.assignments caches it with a temporary file named by process id, which threads of one
-    process share: filling that cache from several threads at once could fail a grade. Filling it
-    here, one exercise at a time, avoids that race (and pays ``import nbgrader`` once).
+    Threads then only read the cache, and ``import nbgrader`` is paid once.
     """
     from grader.assignments import gradebook_notebook
+    from grader.grade import test_parts
 
     paths = [solutions / f"{n}.ipynb" for n in names if n]
     if None in names:  # some exercise is only known from its grade ids: any solution may be needed
@@ -243,7 +233,7 @@ def _warm(solutions: Path, names: set[str | None]) -> dict[str, dict[str, float]
     for path in dict.fromkeys(paths):
         if path.is_file():
             try:
-                parts[path.stem] = _parts(gradebook_notebook(path))
+                parts[path.stem] = test_parts(gradebook_notebook(path))
             except Exception:  # noqa: BLE001, S112 - that exercise's submissions will say why
                 continue
     return parts
@@ -335,21 +325,13 @@ def _with_feedback(records: list[Submission], out: Path) -> list[Submission]:
         taken.add(relative.lower())
         try:
             page = feedback_html(record.as_grade(), record.student, status=record.status)
-            _write_text(out / relative, page)
+            write_atomic(out / relative, page)
         except Exception as err:  # noqa: BLE001 - the gradebook row matters more than its page
             error = messages.format("gradeall.feedback_failed", error=f"{type(err).__name__}: {err}"[:300])
             done.append(replace(record, errors=[*record.errors, error]))
             continue
         done.append(replace(record, feedback=relative))
     return done
-
-
-def _write_text(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file, so no reader sees half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    partial.write_text(text, encoding="utf-8", newline="")
-    partial.replace(path)
 
 
 def part_columns(records: list[Submission]) -> list[str]:
@@ -396,8 +378,8 @@ def write_gradebook(records: list[Submission], out: Path, *, seconds: float = 0.
     book = {"schema_version": 1, "columns": columns, "max_points": max_points,
             "submissions": [r.to_dict() for r in records], "seconds": round(seconds, 2)}
     csv_path, json_path = out / "gradebook.csv", out / "gradebook.json"
-    _write_text(csv_path, buffer.getvalue())
-    _write_text(json_path, json.dumps(book, indent=1, ensure_ascii=False) + "\n")
+    write_atomic(csv_path, buffer.getvalue())
+    write_atomic(json_path, json.dumps(book, indent=1, ensure_ascii=False) + "\n")
     return csv_path, json_path
 
 

@@ -123,22 +123,10 @@ def confirm(paths: tuple[Path, ...]) -> None:
 @main.command()
 def mutations() -> None:
     """Count the proven wrong answers (tests/course/wrong_answers) per exercise and per mistake."""
-    import tomllib
-    from collections import Counter
+    from grader.mutations import summary
 
-    from grader.paths import ROOT
-
-    catalogue = tomllib.loads((Path(__file__).with_name("mistakes.toml")).read_text(encoding="utf-8"))
-    total: Counter = Counter()
-    for path in sorted((ROOT / "tests" / "course" / "wrong_answers").glob("*.toml")):
-        wrong = tomllib.loads(path.read_text(encoding="utf-8"))["wrong"]
-        kinds = Counter(w.get("mistake", "?") for w in wrong)
-        parts = len({g for w in wrong for g in w["loses"]})
-        total += kinds
-        click.echo(f"{path.stem:<16} {len(wrong):>3} mutations over {parts} parts: "
-                   + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
-    click.echo(f"{'total':<16} {sum(total.values()):>3}; unused mistakes: "
-               + (", ".join(sorted(set(catalogue) - set(total))) or "none"))
+    for line in summary():
+        click.echo(line)
 
 
 @main.command()

@@ -91,7 +91,7 @@ def _watch(process: subprocess.Popen, *, deadline: float) -> tuple[float, bool]:
                 seen[child.pid] = child
         except psutil.Error:
             pass
-        peak = max(peak, _rss_mb(seen.values()))
+        peak = max(peak, rss_mb(seen.values()))
         if time.monotonic() > deadline:
             _kill(process, seen.values())
             return peak, True
@@ -100,7 +100,8 @@ def _watch(process: subprocess.Popen, *, deadline: float) -> tuple[float, bool]:
     return peak, False
 
 
-def _rss_mb(processes) -> float:
+def rss_mb(processes) -> float:
+    """Resident memory of `processes` together, in MB (processes that ended count as 0)."""
     total = 0
     for proc in processes:
         try:

@@ -59,7 +59,7 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     submission, problem = _load(path)
     solution = _find_solution(path, submission, assignment, solutions)
     source = gradebook_notebook(solution)
-    tests = _test_cells(source)
+    tests = test_parts(source)
     if submission is None:
         return _result(path, solution, tests, {}, [problem or ""], start, status="unreadable")
     prepared, errors = restore_protected(submission, source)
@@ -111,7 +111,7 @@ def _find_solution(path: Path, nb: NotebookNode | None, assignment: str | None, 
     raise GradingError("grade.unknown_assignment", path=relative(path))
 
 
-def _test_cells(source: NotebookNode) -> dict[str, float]:
+def test_parts(source: NotebookNode) -> dict[str, float]:
     """Return grade_id -> points for every autograded test cell of the source, in order."""
     return {
         c.metadata.nbgrader.grade_id: float(c.metadata.nbgrader.get("points", 0))

@@ -19,6 +19,18 @@ def write_notebook(nb: NotebookNode, path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` through a temporary file beside it, so no reader (another process or
+    thread grading at the same time) ever sees half a file."""
+    import os
+    import threading
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
+    partial.write_text(text, encoding="utf-8", newline="")
+    partial.replace(path)
+
+
 def dumps(nb: NotebookNode) -> str:
     """Return the canonical text of `nb` (what :func:`write_notebook` writes)."""
     return nbformat.writes(nb) + "\n"

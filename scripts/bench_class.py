@@ -19,14 +19,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 import nbformat
 import psutil
 
 from grader.assignments import release_notebook
-from grader.paths import EXERCISES, ROOT, SOLUTIONS
+from grader.execute import rss_mb
+from grader.mutations import read_wrong_answers
+from grader.paths import EXERCISES, SOLUTIONS
 
 BIN = Path(sys.executable).parent
 HOSTILE = {
@@ -42,7 +43,7 @@ def build_class(exercise: str, students: int, root: Path) -> dict[str, str]:
     """Write the class under root/submitted; return student -> kind."""
     solution = nbformat.read(SOLUTIONS / f"{exercise}.ipynb", 4)
     release = release_notebook(SOLUTIONS / f"{exercise}.ipynb")
-    wrong = tomllib.loads((ROOT / "tests" / "course" / "wrong_answers" / f"{exercise}.toml").read_text())["wrong"]
+    wrong = read_wrong_answers(exercise)
     answer_ids = [c.metadata.nbgrader.grade_id for c in solution.cells
                   if c.metadata.get("nbgrader", {}).get("solution")]
     kinds = (["solution"] * 14 + ["release"] * 8 + [f"wrong:{i}" for i in range(min(11, len(wrong)))]
@@ -78,14 +79,8 @@ def timed(command: list, env: dict) -> tuple[float, float, subprocess.CompletedP
     root, peak, seen = psutil.Process(process.pid), 0.0, {}
     while process.poll() is None:
         try:
-            seen = {p.pid: p for p in [root, *root.children(recursive=True)]} | seen
-            total = 0
-            for proc in seen.values():
-                try:
-                    total += proc.memory_info().rss if proc.is_running() else 0
-                except psutil.Error:
-                    pass
-            peak = max(peak, total / 2**20)
+            seen |= {p.pid: p for p in [root, *root.children(recursive=True)]}
+            peak = max(peak, rss_mb(p for p in seen.values() if p.is_running()))
         except psutil.Error:
             pass
         time.sleep(0.2)

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections import Counter
 from pathlib import Path
 
 import nbformat
 import pytest
 
-import grader
 from grader.grade import grade_notebook
+from grader.mutations import read_mistakes, read_wrong_answers
 from grader.paths import EXERCISES
 from tests.course.conftest import SOLUTION_NOTEBOOKS, nb_id
 
 pytestmark = pytest.mark.kernel
-WRONG = Path(__file__).parent / "wrong_answers"
 
 
 def wrong_answers(solution: Path) -> list[dict]:
-    path = WRONG / f"{solution.stem}.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))["wrong"] if path.exists() else []
+    return read_wrong_answers(solution.stem)
 
 
 CASES = [(s, w) for s in SOLUTION_NOTEBOOKS for w in wrong_answers(s)]
@@ -49,7 +46,7 @@ def test_solution_scores_full_marks(solution, tmp_path):
 
 
 MIN_MUTATIONS = 2
-MISTAKES = tomllib.loads((Path(grader.__file__).with_name("mistakes.toml")).read_text(encoding="utf-8"))
+MISTAKES = read_mistakes()
 
 
 @pytest.mark.parametrize("solution", SOLUTION_NOTEBOOKS, ids=nb_id)

@@ -22,7 +22,7 @@ def test_every_chapter_has_an_exercise(lesson):
 
     A chapter may have several lessons (one per kernel, say) and one exercise for them all.
     """
-    from tests.course.test_exercises import WRONG
+    from grader.mutations import WRONG_ANSWERS as WRONG
 
     chapter = lesson.name[:2]
     solutions = sorted(SOLUTIONS.glob(f"{chapter}_*.ipynb"))

@@ -53,6 +53,14 @@ def answer_cell(nb, grade_id):
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
+def grade_answer(tmp_path, course, grade_id, source):
+    """Grade the demo solution with the answer cell `grade_id` replaced by `source`."""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, grade_id).source = source
+    return grade(submit(tmp_path, nb), solutions)
+
+
 def points(result):
     return {c.grade_id: c.points for c in result.cells}
 
@@ -69,20 +77,15 @@ def test_untouched_release_scores_zero_and_solution_full_marks(tmp_path, course)
 
 def test_a_wrong_answer_loses_only_its_part(tmp_path, course):
     """Does a wrong add() lose the add part's points and nothing else, with a bilingual reason?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "add_answer").source = "def add(a, b):\n    return a - b"
-    result = grade(submit(tmp_path, nb), solutions)
+    result = grade_answer(tmp_path, course, "add_answer", "def add(a, b):\n    return a - b")
     assert points(result) == {"add_tests": 0, "double_tests": 2, "square_tests": 2, "greet_tests": 2}
     assert any("기댓값" in e and "expected" in e for e in result.errors)
 
 
 def test_hidden_tests_count(tmp_path, course):
     """Does an answer that passes the visible test but not the hidden one lose the points?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "square_answer").source = "def square(x):\n    return 3 * x"  # right for 3, wrong for -2
-    result = grade(submit(tmp_path, nb), solutions)
+    # right for 3, wrong for -2
+    result = grade_answer(tmp_path, course, "square_answer", "def square(x):\n    return 3 * x")
     assert points(result)["square_tests"] == 0
     # The learner gets a bilingual hint, never the hidden test's call or its expected value.
     [message] = result.errors
@@ -92,12 +95,9 @@ def test_hidden_tests_count(tmp_path, course):
 
 def test_an_object_equal_to_everything_does_not_pass(tmp_path, course):
     """Does an answer returning an object whose __eq__ always says True lose its points?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "square_answer").source = (
-        "class Anything:\n    def __eq__(self, other):\n        return True\n"
-        "    __hash__ = object.__hash__\n\ndef square(x):\n    return Anything()")
-    assert points(grade(submit(tmp_path, nb), solutions))["square_tests"] == 0
+    anything = ("class Anything:\n    def __eq__(self, other):\n        return True\n"
+                "    __hash__ = object.__hash__\n\ndef square(x):\n    return Anything()")
+    assert points(grade_answer(tmp_path, course, "square_answer", anything))["square_tests"] == 0
 
 
 def test_edited_tests_and_changed_points_are_restored(tmp_path, course):
@@ -131,19 +131,13 @@ def test_prefilled_outputs_do_not_count(tmp_path, course):
 
 def test_infinite_loop_is_interrupted_and_other_parts_still_score(tmp_path, course):
     """Does a loop that never ends cost only its own part, within the time limits?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "add_answer").source = "def add(a, b):\n    while True:\n        pass"
-    result = grade(submit(tmp_path, nb), solutions)
+    result = grade_answer(tmp_path, course, "add_answer", "def add(a, b):\n    while True:\n        pass")
     assert points(result)["add_tests"] == 0 and result.score == 6
 
 
 def test_kernel_death_scores_what_ran(tmp_path, course):
     """Does os._exit in the kernel give a bilingual error, 0 for what did not run, and no crash?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "square_answer").source = "import os\nos._exit(1)"
-    result = grade(submit(tmp_path, nb), solutions)
+    result = grade_answer(tmp_path, course, "square_answer", "import os\nos._exit(1)")
     assert points(result) == {"add_tests": 2, "double_tests": 2, "square_tests": 0, "greet_tests": 0}
     assert any("커널" in e and "kernel died" in e for e in result.errors)
 
@@ -156,10 +150,7 @@ def test_kernel_death_scores_what_ran(tmp_path, course):
 ])
 def test_memory_and_file_size_are_bounded_by_the_os(tmp_path, course, code, error):
     """Do a memory hoard and an oversized file fail in the learner's cell while the other parts score?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "square_answer").source = code + "\n\ndef square(x):\n    return x * x"
-    result = grade(submit(tmp_path, nb), solutions)
+    result = grade_answer(tmp_path, course, "square_answer", code + "\n\ndef square(x):\n    return x * x")
     assert points(result) == {"add_tests": 2, "double_tests": 2, "square_tests": 0, "greet_tests": 2}
     assert any("square_tests" in e for e in result.errors), result.errors
 
@@ -216,12 +207,9 @@ def test_cli_json_contract_and_exit_codes(tmp_path, course):
 
 def test_a_submission_cannot_reach_the_network(tmp_path, course):
     """Does an answer that opens a remote connection fail its part under the offline guard?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "greet_answer").source = (
+    result = grade_answer(tmp_path, course, "greet_answer", (
         "import socket\nsocket.create_connection(('8.8.8.8', 53), timeout=2)\n"
-        "def greet(name):\n    return f'hi {name}'")
-    result = grade(submit(tmp_path, nb), solutions)
+        "def greet(name):\n    return f'hi {name}'"))
     assert points(result)["greet_tests"] == 0 and result.score == 6
 
 
@@ -239,11 +227,8 @@ HOSTILE_ANSWERS = {
 @pytest.mark.parametrize("case", HOSTILE_ANSWERS)
 def test_hostile_answer_costs_only_what_it_breaks(tmp_path, course, case):
     """Does each hostile answer lose only the parts it breaks, within the budget, leaving the file as it was?"""
-    solutions, solution, _ = course
     code, lost = HOSTILE_ANSWERS[case]
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "square_answer").source = code
-    result = grade(submit(tmp_path, nb), solutions)
+    result = grade_answer(tmp_path, course, "square_answer", code)
     expected = {"add_tests": 2, "double_tests": 2, "square_tests": 2, "greet_tests": 2} | lost
     assert points(result) == expected, result.errors
 

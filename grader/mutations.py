@@ -1,0 +1,41 @@
+"""The mistake catalogue (mistakes.toml) and the proven wrong answers of each exercise.
+
+Each exercise ``NN_name`` has ``tests/course/wrong_answers/NN_name.toml``: plausible wrong answers,
+each naming one `mistake` of the catalogue; the suite proves every one loses exactly its parts.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+from grader.paths import ROOT
+
+WRONG_ANSWERS = ROOT / "tests" / "course" / "wrong_answers"
+
+
+def read_mistakes() -> dict[str, dict[str, str]]:
+    """Return the catalogue: mistake id -> its ``ko``/``en`` description."""
+    return tomllib.loads(Path(__file__).with_name("mistakes.toml").read_text(encoding="utf-8"))
+
+
+def read_wrong_answers(exercise: str) -> list[dict]:
+    """Return the ``[[wrong]]`` entries of `exercise` (``01_tensors``), or none."""
+    path = WRONG_ANSWERS / f"{exercise}.toml"
+    return tomllib.loads(path.read_text(encoding="utf-8"))["wrong"] if path.exists() else []
+
+
+def summary() -> list[str]:
+    """One line per exercise (mutations, parts, mistakes by kind) and a total line."""
+    lines, total = [], Counter()
+    for path in sorted(WRONG_ANSWERS.glob("*.toml")):
+        wrong = read_wrong_answers(path.stem)
+        kinds = Counter(w.get("mistake", "?") for w in wrong)
+        total += kinds
+        parts = len({g for w in wrong for g in w["loses"]})
+        lines.append(f"{path.stem:<16} {len(wrong):>3} mutations over {parts} parts: "
+                     + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
+    unused = ", ".join(sorted(set(read_mistakes()) - set(total))) or "none"
+    lines.append(f"{'total':<16} {sum(total.values()):>3}; unused mistakes: {unused}")
+    return lines
