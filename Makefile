@@ -1,6 +1,6 @@
 # The course's verbs. Every target sets up what it needs first, so a fresh clone needs only
 # `make course` or `make test`. Knobs: NB=<name part> picks notebooks, SLOW=0 skips executing them,
-# JOBS=<n> notebooks at once, LANG=ko|en for render and lab.
+# JOBS=<n> notebooks at once, LANG=ko|en for render and lab, PORT= and LAB_ARGS= for lab.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -15,16 +15,18 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 # LANG is also the locale variable: only ko and en mean a course language here.
 COURSE_LANGS := $(or $(filter ko en,$(LANG)),ko en)
 
-.PHONY: help setup lab course test check exercises grade render clean-nb lock unit integration grade-all
+.PHONY: help setup lab site course test check exercises grade render clean-nb lock unit integration grade-all release collect release-feedback
 help: ## list the verbs
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
 setup: ## create the three environments and register their kernels (a no-op once done)
 	@bash scripts/setup.sh
 
-lab: setup ## JupyterLab on the course; LANG=ko or en opens single-language copies (edits there are kept)
-	@$(if $(filter ko en,$(LANG)),LANG=C.UTF-8 $(COURSE) render --keep-existing --lang $(LANG) >/dev/null;) true
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir=$(if $(filter ko en,$(LANG)),build/$(LANG),.)
+lab: setup ## JupyterLab on your own copies in workspace/ (LANG=ko or en for one language; PORT=, LAB_ARGS=)
+	LANG=C.UTF-8 $(COURSE) lab $(foreach l,$(COURSE_LANGS),--lang $(l)) $(if $(PORT),--port $(PORT)) $(LAB_ARGS)
+
+site: setup ## the bilingual static website of the executed course, in build/site/ (run `make course` first)
+	$(COURSE) site
 
 course: setup ## run every lesson and solution headless; write build/report.{json,md}
 	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))
@@ -39,11 +41,13 @@ unit: setup
 integration: setup
 	$(PYTEST) tests/integration -q -n 2
 
-test: check ## everything CI runs: lint, unit, integration, the course run, exercise grading
+test: check ## everything CI runs: lint, unit, integration, the course run, exercise grading, the site in a browser
 	$(PYTEST) tests/unit tests/integration -q -n 2
 ifneq ($(SLOW),0)
 	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))
 	$(PYTEST) tests/course -q -n 2
+	$(COURSE) site
+	$(PYTEST) tests/browser -q
 endif
 
 exercises: setup ## regenerate exercises/ from solutions/ (nbgrader)
@@ -57,6 +61,18 @@ grade-all: setup ## grade a class: make grade-all DIR=submitted [OUT=build/grade
 	@test -n "$(DIR)" || { echo "usage: make grade-all DIR=path/to/submitted [OUT=build/grades]"; exit 2; }
 	$(COURSE) grade-all "$(DIR)" $(if $(OUT),--out "$(OUT)") $(if $(JOBS),--jobs $(JOBS)) $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT))
 
+release: setup ## release an exercise to the nbgrader exchange: make release ASSIGNMENT=01_tensors
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make release ASSIGNMENT=01_tensors"; exit 2; }
+	$(COURSE) release "$(ASSIGNMENT)"
+
+collect: setup ## collect learners' submissions and grade them: make collect ASSIGNMENT=01_tensors [JOBS=n]
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make collect ASSIGNMENT=01_tensors"; exit 2; }
+	$(COURSE) collect "$(ASSIGNMENT)" $(if $(JOBS),--jobs $(JOBS))
+
+release-feedback: setup ## hand the bilingual feedback back: make release-feedback ASSIGNMENT=01_tensors
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make release-feedback ASSIGNMENT=01_tensors"; exit 2; }
+	$(COURSE) release-feedback "$(ASSIGNMENT)"
+
 render: setup ## single-language copies under build/ko/ and build/en/ (LANG=ko or en for one)
 	@for lang in $(COURSE_LANGS); do LANG=C.UTF-8 $(COURSE) render --lang $$lang | tail -n 1; done
 
@@ -64,7 +80,7 @@ clean-nb: setup ## strip outputs and foreign metadata from notebook sources
 	$(COURSE) clean
 
 lock: setup ## recompile env/*.lock from pyproject.toml and env/*.in
-	.venvs/tools/bin/uv pip compile -q pyproject.toml --extra course --extra dev \
+	.venvs/tools/bin/uv pip compile -q pyproject.toml --extra course --extra dev --extra site \
 	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o env/main.lock
 	for env in xla text; do .venvs/tools/bin/uv pip compile -q env/$$env.in \
 	  --python-version 3.11 --python-platform x86_64-manylinux_2_28 -o env/$$env.lock; done

@@ -87,6 +87,46 @@ def exercises() -> None:
         click.echo("exercises/ is up to date / 이미 최신입니다")
 
 
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.option("--lang", "langs", type=click.Choice(["ko", "en"]), multiple=True,
+              help="The language of the copies (repeat for both; default both).")
+@click.option("--port", type=int, default=None, help="Serve on this port (default: Jupyter's choice).")
+@click.option("--prepare-only", is_flag=True, help="Write the working copies and the config, then stop.")
+@click.argument("lab_args", nargs=-1, type=click.UNPROCESSED)
+def lab(langs: tuple[str, ...], port: int | None, prepare_only: bool, lab_args: tuple[str, ...]) -> None:
+    """Open JupyterLab on your own copies (workspace/<lang>/): later commands never overwrite them.
+
+    Extra arguments go to `jupyter lab` (e.g. --no-browser).
+    """
+    import os
+
+    from grader.lab import disable_plugins, lab_argv, lab_env, prepare
+    from grader.paths import relative
+
+    root, written = prepare(langs or ("ko", "en"))
+    disable_plugins()
+    click.echo(messages.one_line("lab.ready", root=relative(root), new=len(written)))
+    if not prepare_only:
+        argv = lab_argv(root, port=port, extra=list(lab_args))
+        os.chdir(root)  # nbgrader's lab tools resolve some paths against the server's own folder
+        os.execve(argv[0], argv, lab_env(root))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The website's folder (default: build/site).")
+def site(out: Path | None) -> None:
+    """Build the bilingual static website from the executed lessons (run `make course` first)."""
+    from grader.website import SITE, build_site
+
+    try:
+        report = build_site(out or SITE)
+    except CourseError as err:
+        _fail(err)
+    click.echo(messages.one_line("site.built", out=report.out, pages=report.pages,
+                                 size_mb=report.size_bytes / 1e6, seconds=report.seconds))
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def clean(paths: tuple[Path, ...]) -> None:
@@ -182,3 +222,71 @@ def grade_all_command(folder: Path, out: Path, jobs: int | None, assignment: str
     click.echo(format_class_table(records, seconds=time.monotonic() - start))
     for name in ("gradebook.csv", "gradebook.json", "feedback"):
         click.echo(messages.one_line("gradeall.wrote", path=out / name))
+
+
+_COURSE_DIR = click.option("--course-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                           help="The instructor's nbgrader course directory (default: build/instructor).")
+_EXCHANGE = click.option("--exchange", type=click.Path(file_okay=False, path_type=Path), default=None,
+                         help="The nbgrader exchange folder (default: $COURSE_EXCHANGE, else build/exchange).")
+
+
+@main.command("release")
+@click.argument("assignment")
+@_COURSE_DIR
+@_EXCHANGE
+def release_command(assignment: str, course_dir: Path | None, exchange: Path | None) -> None:
+    """Release an exercise to the nbgrader exchange (the course directory is built from solutions/, exercises/)."""
+    from grader.exchange import Course, release
+
+    try:
+        path = release(assignment, course=Course.at(course_dir, exchange))
+    except CourseError as err:
+        _fail(err)
+    click.echo(messages.one_line("exchange.released", assignment=assignment, path=path))
+
+
+@main.command("collect")
+@click.argument("assignment")
+@_COURSE_DIR
+@_EXCHANGE
+@click.option("--jobs", "-j", type=int, default=None, help="Submissions graded at once (default: half the cores).")
+def collect_command(assignment: str, course_dir: Path | None, exchange: Path | None, jobs: int | None) -> None:
+    """Collect the newest submissions from the exchange and grade them into <course-dir>/grades/ASSIGNMENT/."""
+    import time
+
+    from grader.classroom import format_class_table
+    from grader.exchange import Course, collect
+
+    start, course = time.monotonic(), Course.at(course_dir, exchange)
+    try:
+        records = collect(assignment, course=course, jobs=jobs)
+    except CourseError as err:
+        _fail(err)
+    click.echo(format_class_table(records, seconds=time.monotonic() - start))
+    click.echo(messages.one_line("gradeall.wrote", path=course.grades(assignment)))
+
+
+@main.command("release-feedback")
+@click.argument("assignment")
+@_COURSE_DIR
+@_EXCHANGE
+def release_feedback_command(assignment: str, course_dir: Path | None, exchange: Path | None) -> None:
+    """Release the bilingual feedback pages of the last `course collect` so learners can fetch_feedback."""
+    from grader.exchange import Course, release_feedback
+
+    try:
+        students = release_feedback(assignment, course=Course.at(course_dir, exchange))
+    except CourseError as err:
+        _fail(err)
+    for student in students:
+        click.echo(messages.one_line("exchange.feedback_released", assignment=assignment, student=student))
+
+
+@main.command("learner-config")
+@_EXCHANGE
+@click.option("--student", default=None, help="The learner's id (default: nbgrader takes the login name).")
+def learner_config_command(exchange: Path | None, student: str | None) -> None:
+    """Print a learner's nbgrader_config.py (save it as ~/.jupyter/nbgrader_config.py)."""
+    from grader.exchange import exchange_root, learner_config
+
+    click.echo(learner_config(exchange or exchange_root(), student=student), nl=False)

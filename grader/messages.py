@@ -79,6 +79,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gradeall.status.unreadable": ("읽을 수 없음", "unreadable"),
     "gradeall.status.error": ("채점 오류", "error"),
     "gradeall.status.missing": ("미제출", "missing"),
+    # --- course release / collect / release-feedback (grader.exchange) ---
+    "exchange.unknown_assignment": ("연습 문제 {assignment}이(가) 없습니다: {path}", "no such exercise {assignment}: {path}"),
+    "exchange.stale_release": ("{path}이(가) solutions/에서 생성한 것과 다릅니다: 먼저 `make exercises`를 실행하세요",
+                               "{path} differs from what solutions/ generates: run `make exercises` first"),
+    "exchange.nothing_collected": ("교환 폴더 {exchange}에 {assignment} 제출물이 없습니다",
+                                   "no submissions of {assignment} in the exchange {exchange}"),
+    "exchange.no_feedback": ("{path}에 내보낼 {assignment} 피드백이 없습니다: 먼저 `course collect {assignment}`를 실행하세요",
+                             "no feedback of {assignment} to release in {path}: run `course collect {assignment}` first"),
+    "exchange.nbgrader_failed": ("nbgrader {step} 실패: {error}", "nbgrader {step} failed: {error}"),
+    "exchange.released": ("{assignment} 배포: {path}", "released {assignment}: {path}"),
+    "exchange.feedback_released": ("{assignment} 피드백 배포: {student}", "released feedback on {assignment}: {student}"),
     # --- feedback pages (grader.feedback) ---
     "feedback.title": ("{assignment} 채점 결과: {student}", "Grade for {assignment}: {student}"),
     "feedback.file": ("제출 파일: {path}", "Submitted file: {path}"),
@@ -142,6 +153,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- generic ---
     "error.metadata": ("{path}: 노트북 메타데이터 오류: {problem}", "{path}: notebook metadata error: {problem}"),
     "error.course": ("오류: {message}", "error: {message}"),
+    # --- course lab ---
+    "lab.ready": ("작업 폴더 {root} (새 사본 {new}개; 이미 있는 사본은 그대로 둡니다)",
+                  "working folder {root} ({new} new copies; copies that exist are kept as they are)"),
+    # --- course site ---
+    "site.not_executed": ("{path}: 실행된 사본이 없습니다. 먼저 `make course`를 실행하세요",
+                          "{path}: no executed copy: run `make course` first"),
+    "site.failed": ("{path}: 실행이 실패한 노트북은 웹사이트에 올리지 않습니다. `make course`로 고친 뒤 다시 실행하세요",
+                    "{path}: this notebook failed when it ran, so it does not go on the website: fix it and run `make course`"),
+    "site.stale": ("{path}: 실행된 사본의 코드가 원본과 다릅니다. `make course`로 다시 실행하세요",
+                   "{path}: the executed copy ran different code than the source: run `make course` again"),
+    "site.sphinx_failed": ("웹사이트({lang})를 만들지 못했습니다 (Sphinx):\n{output}",
+                           "building the {lang} website failed (Sphinx):\n{output}"),
+    "site.built": ("웹사이트: {out}/index.html · 페이지 {pages}개, {size_mb:.1f} MB, {seconds:.0f} 초",
+                   "website: {out}/index.html · {pages} pages, {size_mb:.1f} MB, {seconds:.0f} s"),
 }
 
 

@@ -13,8 +13,13 @@ cd "$(dirname "$0")/.."
 VENVS=.venvs
 UV_VERSION=0.13.9
 ENVS=(main xla text)
-# Debian packages: Korean font for matplotlib figures; FFmpeg's shared libraries for torchaudio.load/save.
-APT_PACKAGES=(fonts-nanum ffmpeg)
+# Debian packages: Korean font for figures and the website; FFmpeg's shared libraries for
+# torchaudio.load/save; Chromium for the browser tests (tests/browser); bubblewrap, the sandbox that
+# `course grade` runs a student's kernel in.
+APT_PACKAGES=(fonts-nanum ffmpeg chromium bubblewrap)
+# A machine that brings its own browser (Ubuntu's chromium is a snap shim; GitHub's runners have Chrome)
+# names it in COURSE_CHROMIUM, and setup leaves Chromium out.
+[[ -n "${COURSE_CHROMIUM:-}" ]] && APT_PACKAGES=(fonts-nanum ffmpeg bubblewrap)
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -42,7 +47,9 @@ if ((${#missing[@]})); then
     say "    sudo apt-get install ${missing[*]}      (Debian/Ubuntu)"
     say "    conda install -c conda-forge ffmpeg     (conda; fonts: any Hangul font such as NanumGothic)"
     say "  Without a Hangul font, Korean labels in figures show as boxes; without FFmpeg,"
-    say "  torchaudio.load/save raise ImportError. Everything else works."
+    say "  torchaudio.load/save raise ImportError; without Chromium the browser tests are skipped;"
+    say "  without bubblewrap, grading runs with resource limits only (no filesystem sandbox)."
+    say "  Everything else works."
   fi
 fi
 
