@@ -145,7 +145,9 @@ def grade_all(folder: Path, *, out: Path, jobs: int | None = None, solutions: Pa
     if not found:
         raise UsageError("gradeall.empty", path=folder)
     parts = _warm(solutions, {f.assignment for f in found})
-    kwargs = {} if cell_timeout_s is None else {"cell_timeout_s": cell_timeout_s}
+    kwargs: dict[str, Any] = {"hidden": (folder.resolve(),)}  # no peeking at classmates' notebooks
+    if cell_timeout_s is not None:
+        kwargs["cell_timeout_s"] = cell_timeout_s
 
     def one(item: _Found) -> Submission:
         try:

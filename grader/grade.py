@@ -21,7 +21,7 @@ from typing import Any
 import nbformat
 from nbformat import NotebookNode
 
-from grader import limits, messages
+from grader import limits, messages, sandbox
 from grader.assignments import gradebook_notebook
 from grader.errors import GradingError
 from grader.meta import read_meta
@@ -38,7 +38,7 @@ MAX_BYTES = 50_000_000
 
 
 def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path = SOLUTIONS,
-                   cell_timeout_s: float = CELL_TIMEOUT_S) -> GradeResult:
+                   cell_timeout_s: float = CELL_TIMEOUT_S, hidden: tuple[Path, ...] = ()) -> GradeResult:
     """Grade the notebook at `path` against its source in `solutions`.
 
     Args:
@@ -47,6 +47,8 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
             the grade ids it contains.
         solutions: the folder of nbgrader source notebooks.
         cell_timeout_s: the longest one cell may run before it is interrupted.
+        hidden: more folders the learner's code must not see (grade-all: the class's submissions);
+            `solutions` and the submission's own folder are always hidden where bubblewrap works.
 
     Returns:
         The grade. Problems that stop grading (not a notebook, kernel failure, time budget)
@@ -68,7 +70,7 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         workdir = _sandbox(Path(tmp), path.name)
         ran, run_errors = _execute(prepared, kernel=meta.kernel, budget_s=meta.budget_s, cwd=workdir,
-                                   cell_timeout_s=cell_timeout_s)
+                                   cell_timeout_s=cell_timeout_s, hidden=(solutions, path.parent, *hidden))
     outcomes = _outcomes(prepared, ran, tests)
     errors += run_errors + [_failure_text(prepared, grade_id) for grade_id, ok in outcomes.items() if ok is False]
     return _result(path, solution, tests, outcomes, errors, start)
@@ -202,12 +204,21 @@ def _sandbox(root: Path, name: str) -> Path:
     return work
 
 
-def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
-             cell_timeout_s: float) -> tuple[set[int], list[str]]:
+def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
+             hidden: tuple[Path, ...] = ()) -> tuple[set[int], list[str]]:
     """Run `nb`'s code cells in place within `budget_s`; return the indices that ran, and problems."""
+    with sandbox.pids_cgroup() as group:
+        return _execute_in(nb, kernel=kernel, budget_s=budget_s, cwd=cwd, cell_timeout_s=cell_timeout_s,
+                           hidden=hidden, group=group)
+
+
+def _execute_in(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
+                hidden: tuple[Path, ...], group: sandbox.PidsCgroup | None) -> tuple[set[int], list[str]]:
     from nbclient.exceptions import DeadKernelError
 
     client = _client(nb, kernel=kernel, cwd=cwd, cell_timeout_s=cell_timeout_s)
+    if sandbox.bwrap():
+        client.kernel_manager_class = _sandboxed_manager(writable=cwd.parent, hidden=hidden)
     ran: set[int] = set()
     errors: list[str] = []
     try:
@@ -215,6 +226,9 @@ def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
         # grader.offline: no network; grader.limits: memory, file size, processes and CPU bounded by the OS.
         env = {**os.environ, "COURSE_OFFLINE": "1", limits.ENV: limits.spec(budget_s)}
         client.start_new_kernel(cwd=str(cwd), env=env)
+        pid = getattr(client.km.provisioner, "pid", None)
+        if group is not None and pid:
+            group.add_tree(pid)  # before any learner code: every process it starts stays inside
         client.start_new_kernel_client()
     except Exception as err:  # noqa: BLE001 - a kernel that cannot start is reported, not raised
         _stop(client)
@@ -243,10 +257,33 @@ def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path,
                 break
             ran.add(index)
     finally:
+        if group is not None:
+            group.kill()  # everything the learner's code started, at once (a fork bomb would slow a shutdown)
         _stop(client)
     if client.truncated:
         errors.append(messages.format("grade.output_truncated", limit=OUTPUT_LIMIT))
     return ran, errors
+
+
+def _sandboxed_manager(*, writable: Path, hidden: tuple[Path, ...]) -> type:
+    """A kernel manager class whose kernels start inside bubblewrap (see grader.sandbox)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class SandboxedKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            prefix = sandbox.bwrap_argv(writable=writable, connection_file=Path(self.connection_file), hidden=hidden)
+            return prefix + super().format_kernel_cmd(extra_arguments)
+
+        async def _async_signal_kernel(self, signum: int) -> None:
+            # An interrupt goes to the kernel alone: bubblewrap, the leader of the process group that
+            # jupyter_client signals, would die of SIGINT and take the kernel with it.
+            kernel = sandbox.inner_process(getattr(self.provisioner, "pid", None))
+            if signum == signal.SIGINT and kernel is not None:
+                os.kill(kernel, signum)
+                return
+            await super()._async_signal_kernel(signum)
+
+    return SandboxedKernelManager
 
 
 def _client(nb: NotebookNode, *, kernel: str, cwd: Path, cell_timeout_s: float):

@@ -19,14 +19,16 @@ ENV = "COURSE_LIMITS"
 MEMORY_MB = 8192
 #: Largest file a process may write, in MiB.
 FILE_MB = 256
-#: Processes and threads for the user (not enforced for root).
+#: Processes and threads for the user (not enforced for root; grader.sandbox's pids cgroup is).
 PROCESSES = 512
+#: Scheduling niceness: runaway learner code yields the CPU to the grader that must stop it.
+NICE = 10
 
 
 def spec(budget_s: float) -> str:
     """The ``COURSE_LIMITS`` value for a notebook with this budget (CPU: four cores' worth, plus imports)."""
     return json.dumps({"memory_mb": MEMORY_MB, "file_mb": FILE_MB, "processes": PROCESSES,
-                       "cpu_s": int(4 * budget_s + 30)})
+                       "cpu_s": int(4 * budget_s + 30), "nice": NICE})
 
 
 def apply(value: str | None = None) -> dict[str, int]:
@@ -42,6 +44,8 @@ def apply(value: str | None = None) -> dict[str, int]:
         resource.RLIMIT_CORE: 0,
     }
     applied = {}
+    if limits.get("nice"):
+        os.nice(limits["nice"])
     for which, amount in wanted.items():
         if amount or which == resource.RLIMIT_CORE:
             soft, hard = resource.getrlimit(which)
