@@ -67,15 +67,18 @@ def bwrap_argv(*, writable: Path, connection_file: Path, hidden: tuple[Path, ...
         hidden: folders to show empty, on top of solutions/ and build/.
     """
     argv = [str(bwrap()), "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
-            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/dev/shm"]
+            "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm"]
+    private = [Path("/tmp")]  # shown empty: scratch space, other users' and graders' files
     home = Path.home().resolve()
     if home != Path("/") and home.is_dir():
-        argv += ["--tmpfs", str(home)]
-        # What the kernel runs from stays visible: the course (with its environments) and the Python
-        # the environments were made from (uv and pyenv keep interpreters in the home folder).
-        for needed in (ROOT, Path(sys.base_prefix).resolve()):
-            if needed.is_relative_to(home):
-                argv += ["--ro-bind", str(needed), str(needed)]
+        private.append(home)
+    for folder in private:
+        argv += ["--tmpfs", str(folder)]
+    # What the kernel runs from stays visible: the course (with its environments) and the Python the
+    # environments were made from (uv and pyenv keep interpreters in the home folder; a clone may be in /tmp).
+    for needed in (ROOT, Path(sys.base_prefix).resolve()):
+        if any(needed.is_relative_to(folder) for folder in private):
+            argv += ["--ro-bind", str(needed), str(needed)]
     for folder in (SOLUTIONS, BUILD, *hidden):
         folder = folder.resolve()
         # Never hide what the kernel needs: the course's environments and its own working folder.
