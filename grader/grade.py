@@ -15,6 +15,7 @@ import os
 import signal
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader import limits, messages, sandbox
-from grader.assignments import gradebook_notebook
+from grader.assignments import gradebook_notebook, release_notebook
 from grader.errors import GradingError
 from grader.meta import read_meta
 from grader.models import CellScore, GradeResult
@@ -64,7 +65,7 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     tests = test_parts(source)
     if submission is None:
         return _result(path, solution, tests, {}, [problem or ""], start, status="unreadable")
-    prepared, errors = restore_protected(submission, source)
+    prepared, errors = restore_protected(submission, source, release=release_notebook(solution))
     prepared = split_hidden(prepared)
     meta = read_meta(read_notebook(solution), solution)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
@@ -122,7 +123,8 @@ def test_parts(source: NotebookNode) -> dict[str, float]:
     }
 
 
-def restore_protected(submission: NotebookNode, source: NotebookNode) -> tuple[NotebookNode, list[str]]:
+def restore_protected(submission: NotebookNode, source: NotebookNode, *,
+                      release: NotebookNode | None = None) -> tuple[NotebookNode, list[str]]:
     """Return a copy of `submission` whose protected cells are the source's, and what was repaired.
 
     Tests and locked cells take the source's text and metadata (as nbgrader's OverwriteCells
@@ -130,22 +132,32 @@ def restore_protected(submission: NotebookNode, source: NotebookNode) -> tuple[N
     learner deleted is put back after the graded cell that precedes it in the source; nbgrader
     metadata that the source does not know, or a second copy of a grade id, is dropped; outputs
     are cleared, so nothing pre-filled counts.
+
+    Every repair is reported: a missing cell, a second copy of a grade id, and a protected cell whose
+    text, points, kind or checksum differ from both the released version (`release`, when given)
+    and the instructor's source.
     """
     protected = {c.metadata.nbgrader.grade_id: c for c in source.cells if "nbgrader" in c.metadata}
+    released = {} if release is None else {_grade_id(c): c for c in release.cells if _grade_id(c)}
     cells: list[NotebookNode] = []
     seen: set[str] = set()
+    repairs = []
     for cell in copy.deepcopy(submission.cells):
         grade_id = _grade_id(cell)
+        if grade_id in seen and grade_id in protected:
+            repairs.append(messages.format("grade.duplicate_cell", grade_id=grade_id))
         if grade_id not in protected or grade_id in seen:
             cell.metadata.pop("nbgrader", None)
         else:
             seen.add(grade_id)
             original = protected[grade_id]
+            changed = _changes(cell, original, released.get(grade_id))
+            if changed:
+                repairs.append(messages.format("grade.changed_cell", grade_id=grade_id, what=", ".join(changed)))
             cell.metadata["nbgrader"] = copy.deepcopy(original.metadata.nbgrader)
             if original.metadata.nbgrader.get("locked") or not original.metadata.nbgrader.get("solution"):
                 cell.source, cell.cell_type = original.source, original.cell_type
         cells.append(_cleared(cell))
-    repairs = []
     position = 0
     for grade_id, original in protected.items():
         index = next((i for i, c in enumerate(cells) if _grade_id(c) == grade_id), None)
@@ -154,8 +166,39 @@ def restore_protected(submission: NotebookNode, source: NotebookNode) -> tuple[N
             repairs.append(messages.format("grade.missing_cell", grade_id=grade_id))
             index = position
         position = index + 1
+    ids: set[str] = set()
+    for cell in cells:  # a restored cell may share its id with the learner's renamed copy
+        if cell.get("id") in ids:
+            cell["id"] = uuid.uuid4().hex[:8]
+        ids.add(cell.get("id"))
     prepared = nbformat.v4.new_notebook(cells=cells, metadata=copy.deepcopy(source.metadata))
     return prepared, repairs
+
+
+def _changes(cell: NotebookNode, original: NotebookNode, released: NotebookNode | None) -> list[str]:
+    """What a learner changed in a protected cell: its text, points, kind or checksum.
+
+    A cell counts as unchanged when it matches the released version or the instructor's source (a
+    solution notebook graded as a submission carries the hidden tests).
+    """
+    meta, want = cell.metadata.get("nbgrader", {}), original.metadata.nbgrader
+    references = [c for c in (released, original) if c is not None]
+    changes = []
+    if (want.get("locked") or not want.get("solution")) and all(
+            _normalized(cell.source) != _normalized(ref.source) for ref in references):
+        changes.append("source")
+    for key in ("points", "grade", "solution", "locked", "checksum"):
+        if key == "checksum" and "checksum" not in meta:
+            continue  # sources carry none; a missing checksum proves nothing
+        if all(meta.get(key) != ref.metadata.get("nbgrader", {}).get(key) for ref in references):
+            changes.append(key)
+    if cell.cell_type != original.cell_type:
+        changes.append("cell_type")
+    return changes
+
+
+def _normalized(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines() if line.strip())
 
 
 HIDDEN_MARK = "### BEGIN HIDDEN TESTS"

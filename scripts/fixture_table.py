@@ -84,11 +84,12 @@ def cases(solution: nbformat.NotebookNode, release: nbformat.NotebookNode, work:
     table: dict[str, object] = {"correct solution": solution, "untouched release": release}
     for name, code in square.items():
         table[name] = answers(solution, square_answer=code + "\ndef square(x):\n    return x * x")
-    for how in ("points", "edited", "deleted", "duplicate", "checksum", "prefilled"):
+    for how in ("points", "edited", "deleted", "duplicate", "checksum"):
         table[f"tampered: {how}"] = tampered(solution, how)
+    table["outputs pre-filled to look passed (release)"] = tampered(release, "prefilled")
     other = nbformat.read(ROOT / "exercises" / "01_tensors.ipynb", 4)
     table["another exercise"] = other
-    table["nbformat 3"] = nbformat.writes(nbformat.convert(solution, 3), 3).encode()
+    table["nbformat 3"] = nbformat.writes(nbformat.convert(copy.deepcopy(solution), 3), 3).encode()
     table["empty file"] = b""
     table["truncated JSON"] = nbformat.writes(solution).encode()[:200]
     table["binary (PNG bytes)"] = b"\x89PNG\r\n\x1a\n" + bytes(range(256))

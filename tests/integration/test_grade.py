@@ -108,6 +108,28 @@ def test_edited_tests_and_changed_points_are_restored(tmp_path, course):
     cell.metadata.nbgrader.points = 100
     result = grade(submit(tmp_path, release), solutions)
     assert (result.score, result.max_score) == (0, 8)
+    assert any("'add_tests'" in e and "(source, points)" in e and "바뀌어" in e for e in result.errors), result.errors
+
+
+@pytest.mark.parametrize(("how", "what"), [("checksum", "(checksum)"), ("duplicate", "appears twice")])
+def test_a_changed_checksum_or_a_duplicated_grade_id_is_reported(tmp_path, course, how, what):
+    """Is each tampering named in the result, while the grade comes from the instructor's cells?"""
+    solutions, solution, release = course
+    nb = nbformat.read(solution, 4)
+    if how == "checksum":
+        answer_cell(nb, "add_tests").metadata.nbgrader["checksum"] = "0" * 32
+    else:
+        answer_cell(nb, "square_tests").metadata.nbgrader["grade_id"] = "add_tests"
+    result = grade(submit(tmp_path, nb), solutions)
+    assert any(what in e for e in result.errors), result.errors
+    assert result.max_score == 8
+
+
+def test_an_untouched_release_reports_no_tampering(tmp_path, course):
+    """Do the released cells, exactly as released, count as unchanged (no false alarms)?"""
+    solutions, _, release = course
+    result = grade(submit(tmp_path, release), solutions)
+    assert not any("changed" in e or "twice" in e or "missing" in e for e in result.errors), result.errors
 
 
 def test_deleted_test_cell_is_restored_and_reported(tmp_path, course):
