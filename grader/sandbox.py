@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import glob
 import os
 import shutil
 import signal
@@ -68,6 +69,8 @@ def bwrap_argv(*, writable: Path, connection_file: Path, hidden: tuple[Path, ...
     """
     argv = [str(bwrap()), "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm"]
+    for device in sorted(glob.glob("/dev/nvidia*")):  # a GPU machine: CUDA paths still work when graded
+        argv += ["--dev-bind", device, device]
     private = [Path("/tmp")]  # shown empty: scratch space, other users' and graders' files
     home = Path.home().resolve()
     if home != Path("/") and home.is_dir():
