@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -64,24 +65,40 @@ def _pipeline(nb: NotebookNode, name: str, *, stop_at_gradebook: bool) -> Notebo
     return nb
 
 
-def release_notebook(solution: Path) -> NotebookNode:
-    """Return the student version of `solution`, as ``nbgrader generate_assignment`` makes it."""
-    return clean_notebook(_pipeline(read_notebook(solution), solution.stem, stop_at_gradebook=False))
+#: Where :func:`gradebook_notebook` and a grading :func:`release_notebook` keep their results.
+CACHE = BUILD / ".cache" / "gradebook"
 
 
-def gradebook_notebook(solution: Path, *, cache: Path | None = BUILD / ".cache" / "gradebook") -> NotebookNode:
-    """Return `solution` as nbgrader's gradebook stores it: the source of every protected cell.
+def release_notebook(solution: Path, *, cache: Path | None = None) -> NotebookNode:
+    """Return the student version of `solution`, as ``nbgrader generate_assignment`` makes it.
 
-    ``import nbgrader`` alone takes about 3 s (its package imports its server extensions), so the
-    result is cached under `cache`, keyed by the solution's bytes and nbgrader's version: grading a
-    class pays that once per exercise.
+    `cache`: keep the result there (grading passes :data:`CACHE`, see :func:`_cached`); `make exercises`
+    and `course check` make it afresh.
+    """
+    return _cached(solution, "release", cache, lambda data: clean_notebook(
+        _pipeline(nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=False)))
+
+
+def gradebook_notebook(solution: Path, *, cache: Path | None = CACHE) -> NotebookNode:
+    """Return `solution` as nbgrader's gradebook stores it: the source of every protected cell."""
+    return _cached(solution, "gradebook", cache, lambda data: _pipeline(
+        nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=True))
+
+
+def _cached(solution: Path, kind: str, cache: Path | None, make: Callable[[bytes], NotebookNode]) -> NotebookNode:
+    """Return ``make(solution's bytes)``, from `cache` when it holds this version.
+
+    ``import nbgrader`` alone takes about 3 s (its package imports its server extensions), so grading
+    keeps what the pipeline made under `cache`, keyed by the solution's bytes, nbgrader's version and
+    this module (its stubs shape the result): grading a class pays that once per exercise.
     """
     data = solution.read_bytes()
-    key = hashlib.sha256(data + importlib.metadata.version("nbgrader").encode()).hexdigest()[:16]
-    cached = cache / f"{solution.stem}-{key}.ipynb" if cache else None
+    version = importlib.metadata.version("nbgrader").encode()
+    key = hashlib.sha256(data + version + Path(__file__).read_bytes()).hexdigest()[:16]
+    cached = cache / f"{solution.stem}-{kind}-{key}.ipynb" if cache else None
     if cached and cached.exists():
         return read_notebook(cached)
-    nb = _pipeline(nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=True)
+    nb = make(data)
     if cached:
         write_atomic(cached, dumps(nb))
     return nb

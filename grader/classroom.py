@@ -221,11 +221,11 @@ def _flat_layout(folder: Path, assignment: str | None) -> list[_Found]:
 
 
 def _warm(solutions: Path, names: set[str | None]) -> dict[str, dict[str, float]]:
-    """Build the gradebook version of each exercise once, before grading starts; return its parts.
+    """Build the gradebook and release versions of each exercise once, before grading starts; return its parts.
 
     Threads then only read the cache, and ``import nbgrader`` is paid once.
     """
-    from grader.assignments import gradebook_notebook
+    from grader.assignments import CACHE, gradebook_notebook, release_notebook
     from grader.grade import test_parts
 
     paths = [solutions / f"{n}.ipynb" for n in names if n]
@@ -236,6 +236,7 @@ def _warm(solutions: Path, names: set[str | None]) -> dict[str, dict[str, float]
         if path.is_file():
             try:
                 parts[path.stem] = test_parts(gradebook_notebook(path))
+                release_notebook(path, cache=CACHE)  # what tampering is measured against
             except Exception:  # noqa: BLE001, S112 - that exercise's submissions will say why
                 continue
     return parts

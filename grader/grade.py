@@ -23,7 +23,7 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader import limits, messages, sandbox
-from grader.assignments import gradebook_notebook, release_notebook
+from grader.assignments import CACHE, gradebook_notebook, release_notebook
 from grader.errors import GradingError
 from grader.meta import read_meta
 from grader.models import CellScore, GradeResult
@@ -65,7 +65,7 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     tests = test_parts(source)
     if submission is None:
         return _result(path, solution, tests, {}, [problem or ""], start, status="unreadable")
-    prepared, errors = restore_protected(submission, source, release=release_notebook(solution))
+    prepared, errors = restore_protected(submission, source, release=release_notebook(solution, cache=CACHE))
     prepared = split_hidden(prepared)
     meta = read_meta(read_notebook(solution), solution)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
