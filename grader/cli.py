@@ -108,7 +108,6 @@ def lab(langs: tuple[str, ...], port: int | None, prepare_only: bool, lab_args: 
     click.echo(messages.one_line("lab.ready", root=relative(root), new=len(written)))
     if not prepare_only:
         argv = lab_argv(root, port=port, extra=list(lab_args))
-        os.chdir(root)  # nbgrader's lab tools resolve some paths against the server's own folder
         os.execve(argv[0], argv, lab_env(root))
 
 

@@ -57,7 +57,8 @@ def config_text(settings: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def learner_config(exchange: Path, course_id: str = COURSE_ID, *, student: str | None = None) -> str:
+def learner_config(exchange: Path, course_id: str = COURSE_ID, *, student: str | None = None,
+                   assignment_dir: Path | None = None) -> str:
     """Return the text of a learner's ``nbgrader_config.py``.
 
     ``fetch_assignment``, ``submit``, ``fetch_feedback`` and JupyterLab's assignment list need the
@@ -68,6 +69,8 @@ def learner_config(exchange: Path, course_id: str = COURSE_ID, *, student: str |
         course_id: the course in that exchange.
         student: the learner's id; default: nbgrader takes the login name (``$JUPYTERHUB_USER``
             for ``jovyan``). Needed only when several learners share one login.
+        assignment_dir: where fetched assignments go; default: the folder nbgrader runs in (for
+            JupyterLab, the server's own folder, not necessarily the lab's root).
     """
     settings: dict[str, dict[str, Any]] = {
         "Exchange": {"root": str(Path(exchange).expanduser().resolve())},
@@ -75,6 +78,8 @@ def learner_config(exchange: Path, course_id: str = COURSE_ID, *, student: str |
     }
     if student:
         settings["CourseDirectory"]["student_id"] = student
+    if assignment_dir:
+        settings["Exchange"]["assignment_dir"] = str(Path(assignment_dir).resolve())
     return config_text(settings)
 
 

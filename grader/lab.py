@@ -52,8 +52,7 @@ def write_learner_config(root: Path) -> Path:
     path = root / "nbgrader_config.py"
     path.parent.mkdir(parents=True, exist_ok=True)
     # Fetched assignments go into the lab's root folder, whatever folder `make lab` was started in.
-    text = learner_config(exchange_root()) + f"c.Exchange.assignment_dir = {str(root.resolve())!r}\n"
-    path.write_text(text, encoding="utf-8")
+    path.write_text(learner_config(exchange_root(), assignment_dir=root), encoding="utf-8")
     return path
 
 
