@@ -103,12 +103,14 @@ def test_every_page_and_image_loads(site: str, page: object, lang: str) -> None:
         page.goto(f"{site}/{path}", wait_until="load")
         images = page.evaluate("""() => Array.from(document.images)
             .filter(img => !img.complete || img.naturalWidth === 0).map(img => img.getAttribute('src'))""")
-        links = page.evaluate("""() => Array.from(document.querySelectorAll('a[href]'))
-            .map(a => a.href).filter(h => h.startsWith(location.origin) && !h.includes('#'))""")
+        # every local link, stylesheet, icon and script the page names must be a file the build wrote
+        links = page.evaluate("""() => Array.from(document.querySelectorAll('a[href], link[href]'))
+            .map(a => a.href).concat(Array.from(document.querySelectorAll('script[src]')).map(s => s.src))
+            .filter(h => h.startsWith(location.origin))""")
         if images:
             broken[path] = images
         for link in links:
-            target = SITE / link.removeprefix(site + "/").split("?")[0]
+            target = SITE / link.removeprefix(site + "/").split("#")[0].split("?")[0]
             if not target.exists():
                 broken.setdefault(path, []).append(link)
     assert broken == {}
