@@ -313,8 +313,15 @@ def _sandboxed_manager(*, writable: Path, hidden: tuple[Path, ...]) -> type:
     from jupyter_client.manager import AsyncKernelManager
 
     class SandboxedKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs: object) -> None:
+            super().__init__(**kwargs)
+            prefix = sandbox.ipc_prefix(writable)
+            if prefix is not None:  # Unix sockets in the kernel's folder, so it can have no network at all
+                self.transport, self.ip = "ipc", prefix
+
         def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            prefix = sandbox.bwrap_argv(writable=writable, connection_file=Path(self.connection_file), hidden=hidden)
+            prefix = sandbox.bwrap_argv(writable=writable, connection_file=Path(self.connection_file), hidden=hidden,
+                                        network=self.transport != "ipc")
             return prefix + super().format_kernel_cmd(extra_arguments)
 
         async def _async_signal_kernel(self, signum: int) -> None:

@@ -7,7 +7,8 @@ resource limits of :mod:`grader.limits` only):
   read-only, an empty private ``/tmp`` and home directory, an empty ``solutions/`` and ``build/``
   (no hidden tests, no gradebook, no other grades) and an empty folder where the submissions are;
   only its own working folder is writable. It runs in its own PID namespace, so everything it
-  starts dies with it.
+  starts dies with it, and in its own network namespace (loopback only, nothing else reachable):
+  its channels to the grader are then Unix sockets in its working folder (Jupyter's IPC transport).
 * a **pids cgroup**: at most :data:`MAX_TASKS` processes and threads for the kernel and all it
   starts, enforced by the kernel of the operating system even for root (``RLIMIT_NPROC`` is not).
 
@@ -58,7 +59,37 @@ def bwrap() -> str | None:
     return path if ok else None
 
 
-def bwrap_argv(*, writable: Path, connection_file: Path, hidden: tuple[Path, ...] = ()) -> list[str]:
+@functools.cache
+def private_network() -> bool:
+    """Whether bubblewrap may give a kernel its own network namespace here (a container may forbid it)."""
+    path = bwrap()
+    if path is None:
+        return False
+    probe = [path, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+#: Longest Unix socket path Linux takes (``sun_path`` is 108 bytes with its final NUL).
+_SOCKET_PATH_MAX = 107
+
+
+def ipc_prefix(writable: Path) -> str | None:
+    """Where a sandboxed kernel's Unix sockets go (``<prefix>-<n>``), or None when it cannot have them.
+
+    With IPC transport the kernel needs no network at all, so :func:`bwrap_argv` can take it away;
+    None (no private network here, or a folder path too long for a socket) keeps TCP on loopback.
+    """
+    prefix = str(writable.resolve() / "kernel-ipc")
+    if not private_network() or len(os.fsencode(prefix)) + len("-99999") > _SOCKET_PATH_MAX:
+        return None
+    return prefix
+
+
+def bwrap_argv(*, writable: Path, connection_file: Path, hidden: tuple[Path, ...] = (),
+               network: bool = True) -> list[str]:
     """The bubblewrap command line that goes before a kernel's own ``argv``.
 
     Args:
@@ -66,9 +97,13 @@ def bwrap_argv(*, writable: Path, connection_file: Path, hidden: tuple[Path, ...
         connection_file: the kernel's connection file (bound read-only, alone: the runtime folder holds
             other kernels' keys).
         hidden: folders to show empty, on top of solutions/ and build/.
+        network: False gives the kernel a network namespace of its own with only loopback (its
+            channels must then be Unix sockets in `writable`, see :func:`ipc_prefix`).
     """
     argv = [str(bwrap()), "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm"]
+    if not network:
+        argv.insert(1, "--unshare-net")
     for device in sorted(glob.glob("/dev/nvidia*")):  # a GPU machine: CUDA paths still work when graded
         argv += ["--dev-bind", device, device]
     private = [Path("/tmp")]  # shown empty: scratch space, other users' and graders' files
@@ -150,7 +185,8 @@ def _own_v2_cgroup() -> Path | None:
 
 def describe() -> dict[str, object]:
     """What the sandbox can do on this machine (for README, `course grade --json` and the tests)."""
-    return {"bubblewrap": bwrap() is not None, "pids_cgroup": str(_cgroup_parent() or ""),
+    return {"bubblewrap": bwrap() is not None, "private_network": private_network(),
+            "pids_cgroup": str(_cgroup_parent() or ""),
             "max_tasks": MAX_TASKS if _cgroup_parent() else None}
 
 

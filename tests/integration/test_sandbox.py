@@ -19,6 +19,7 @@ from tests.integration.test_grade import course, grade_answer, points  # noqa: F
 
 pytestmark = pytest.mark.kernel
 needs_bwrap = pytest.mark.skipif(sandbox.bwrap() is None, reason="bubblewrap is not installed or not allowed here")
+needs_netns = pytest.mark.skipif(not sandbox.private_network(), reason="bubblewrap may not unshare the network here")
 needs_cgroup = pytest.mark.skipif(not sandbox.describe()["pids_cgroup"], reason="no pids cgroup can be made here")
 FULL = {"add_tests": 2, "double_tests": 2, "square_tests": 2, "greet_tests": 2}
 
@@ -67,6 +68,36 @@ def test_writes_outside_the_working_folder_change_nothing(tmp_path, course):  # 
     assert points(result) == FULL, result.errors
     assert kept and not leaked
     assert tree_digest(solutions) == before
+
+
+@needs_netns
+def test_the_kernel_reaches_no_server_of_this_machine(tmp_path, course):  # noqa: F811
+    """A server on this machine's loopback (the offline guard allows loopback) is out of the kernel's reach.
+
+    The kernel has a network namespace of its own: its 127.0.0.1 is not the grader's, and its channels
+    to the grader are Unix sockets, so no TCP traffic of the learner's code leaves the sandbox.
+    """
+    import socket
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0)
+    port = server.getsockname()[1]
+    knock = (f"import socket\n"
+             f"try:\n    socket.create_connection(('127.0.0.1', {port}), timeout=2).sendall(b'hello')\n"
+             f"except OSError:\n    pass\n"
+             f"def square(x):\n    return x * x")
+    try:
+        result = grade_answer(tmp_path, course, "square_answer", knock)
+        try:
+            server.accept()[0].close()
+            called = True
+        except BlockingIOError:
+            called = False
+    finally:
+        server.close()
+    assert not called, "the graded kernel connected to a server of this machine"
+    assert points(result) == FULL, result.errors
+    assert "kernel-ipc" not in str(result.errors)
 
 
 @needs_cgroup
