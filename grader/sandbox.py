@@ -45,31 +45,27 @@ def enabled() -> bool:
     return os.environ.get(ENV, "1") != "0"
 
 
+def _runs(path: str, namespace: str) -> bool:
+    """Whether `path` (a bwrap) can run ``true`` in a new `namespace` (``pid``, ``net``) on this machine."""
+    probe = [path, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", f"--unshare-{namespace}", "true"]
+    try:
+        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
 @functools.cache
 def bwrap() -> str | None:
     """The path of a bubblewrap that works here (a container may forbid its namespaces), else None."""
     path = shutil.which("bwrap")
-    if path is None or not enabled():
-        return None
-    probe = [path, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-pid", "true"]
-    try:
-        ok = subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        ok = False
-    return path if ok else None
+    return path if path is not None and enabled() and _runs(path, "pid") else None
 
 
 @functools.cache
 def private_network() -> bool:
     """Whether bubblewrap may give a kernel its own network namespace here (a container may forbid it)."""
     path = bwrap()
-    if path is None:
-        return False
-    probe = [path, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--unshare-net", "true"]
-    try:
-        return subprocess.run(probe, capture_output=True, timeout=20).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        return False
+    return path is not None and _runs(path, "net")
 
 
 #: Longest Unix socket path Linux takes (``sun_path`` is 108 bytes with its final NUL).
