@@ -9,6 +9,7 @@ seconds, so ``course check`` can verify exercises/ on every run.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -85,6 +86,12 @@ def gradebook_notebook(solution: Path, *, cache: Path | None = CACHE) -> Noteboo
         nbformat.reads(data.decode("utf-8"), as_version=4), solution.stem, stop_at_gradebook=True))
 
 
+@functools.cache
+def _pipeline_version() -> bytes:
+    """nbgrader's version and this module's bytes: what, besides a solution, shapes the pipeline's result."""
+    return importlib.metadata.version("nbgrader").encode() + Path(__file__).read_bytes()
+
+
 def _cached(solution: Path, kind: str, cache: Path | None, make: Callable[[bytes], NotebookNode]) -> NotebookNode:
     """Return ``make(solution's bytes)``, from `cache` when it holds this version.
 
@@ -93,8 +100,7 @@ def _cached(solution: Path, kind: str, cache: Path | None, make: Callable[[bytes
     this module (its stubs shape the result): grading a class pays that once per exercise.
     """
     data = solution.read_bytes()
-    version = importlib.metadata.version("nbgrader").encode()
-    key = hashlib.sha256(data + version + Path(__file__).read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(data + _pipeline_version()).hexdigest()[:16]
     cached = cache / f"{solution.stem}-{kind}-{key}.ipynb" if cache else None
     if cached and cached.exists():
         return read_notebook(cached)

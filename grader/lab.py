@@ -47,9 +47,9 @@ def prepare(langs: tuple[str, ...] = LANGUAGES, *, workspace: Path | None = None
 
 def write_learner_config(root: Path) -> Path:
     """Write the nbgrader_config.py that JupyterLab's assignment list and validate read from the lab's root."""
-    from grader.exchange import exchange_root, learner_config
+    from grader.exchange import CONFIG_NAME, exchange_root, learner_config
 
-    path = root / "nbgrader_config.py"
+    path = root / CONFIG_NAME
     path.parent.mkdir(parents=True, exist_ok=True)
     # Fetched assignments go into the lab's root folder, whatever folder `make lab` was started in.
     path.write_text(learner_config(exchange_root(), assignment_dir=root), encoding="utf-8")

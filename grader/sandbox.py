@@ -97,9 +97,8 @@ def bwrap_argv(*, writable: Path, connection_file: Path, hidden: tuple[Path, ...
             channels must then be Unix sockets in `writable`, see :func:`ipc_prefix`).
     """
     argv = [str(bwrap()), "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
+            *([] if network else ["--unshare-net"]),
             "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/dev/shm"]
-    if not network:
-        argv.insert(1, "--unshare-net")
     for device in sorted(glob.glob("/dev/nvidia*")):  # a GPU machine: CUDA paths still work when graded
         argv += ["--dev-bind", device, device]
     private = [Path("/tmp")]  # shown empty: scratch space, other users' and graders' files
