@@ -20,62 +20,108 @@ from grader import messages
 
 
 def _fail(key: str, **fields: Any) -> None:
-    raise AssertionError(messages.format(key, **fields))
+    shown = {k: v if type(v) in (int, float, str) else _Shown(v) for k, v in fields.items()}
+    raise AssertionError(messages.format(key, **shown))
+
+
+class _Shown:
+    """A value as a message shows it: its repr, or its type's name when its repr fails or lies."""
+
+    def __init__(self, value: Any) -> None:
+        try:
+            text = repr(value)
+            self.text = text[:500] if type(text) is str else f"<{type(value).__name__}>"
+        except Exception:  # noqa: BLE001 - a hostile __repr__ must not turn a failed check into a crash
+            self.text = f"<{type(value).__name__}>"
+
+    def __repr__(self) -> str:
+        return self.text
+
+    __str__ = __repr__
 
 
 def check(condition: object, what: str) -> None:
-    """Assert `condition`; `what` says, in both languages, what was expected."""
+    """Assert `condition`, a real True or False (a bool, or a one-element tensor or array of one).
+
+    `what` says, in both languages, what was expected. An object that merely says it is true (a mock,
+    a class with its own ``__bool__``) fails.
+    """
+    if type(condition) is not bool:
+        if _as_tensor(condition) is not None or _is_numpy(condition):
+            condition = bool(_plain(condition, "condition"))
+        else:
+            _fail("assert.failed", what=what)
     if not condition:
         _fail("assert.failed", what=what)
 
 
 def check_equal(actual: Any, expected: Any, *, name: str = "value") -> None:
-    """Assert ``actual == expected`` (tensors: same shape and all elements equal)."""
-    if _is_tensor(actual) or _is_tensor(expected):
-        import torch
+    """Assert ``actual == expected`` (tensors: same shape and all elements equal).
 
-        ok = (
-            _is_tensor(actual)
-            and tuple(actual.shape) == tuple(torch.as_tensor(expected).shape)
-            and bool(torch.equal(actual.cpu(), torch.as_tensor(expected, dtype=actual.dtype).cpu()))
-        )
-    else:
-        # The test's own value decides, and only for a value of the same type: an object whose
-        # __eq__ always says True must not pass.
-        ok = type(actual) is type(expected) and bool(expected == actual) is True
-    if not ok:
+    The test's own value decides, and only for a value of exactly the same type, element by element:
+    an object whose ``__eq__`` always says True, or that claims to be another type, does not pass.
+    """
+    if not _strict_equal(actual, expected):
         _fail("assert.equal", name=name, expected=expected, actual=actual)
 
 
+def _strict_equal(actual: Any, expected: Any) -> bool:
+    if _is_tensor(expected) or _is_tensor(actual):
+        import torch
+
+        got, want = _as_tensor(actual), _as_tensor(expected)
+        if want is None and (type(expected) in (int, float, bool) or (type(expected) in (list, tuple)
+                                                                      and _all_plain(expected))):
+            want = torch.as_tensor(expected, dtype=None if got is None else got.dtype)
+        if got is None or want is None:
+            return False
+        got, want = got.detach().cpu(), want.detach().cpu().to(got.dtype)
+        return tuple(got.shape) == tuple(want.shape) and bool(torch.equal(got, want))
+    if issubclass(type(actual), str) and issubclass(type(expected), str):  # torch.__version__ is a str subclass
+        return str.__str__(actual) == str.__str__(expected)
+    if type(actual) is not type(expected):
+        return False
+    if type(expected) in (list, tuple):
+        return len(actual) == len(expected) and all(_strict_equal(a, e) for a, e in zip(actual, expected, strict=True))
+    if type(expected) is dict:
+        return (set(actual) == set(expected) and all(type(k) is str or type(k) is int for k in actual)
+                and all(_strict_equal(actual[k], expected[k]) for k in expected))
+    return bool(expected == actual) is True
+
+
 def check_type(value: Any, expected: type | tuple[type, ...], *, name: str = "value") -> None:
-    """Assert ``isinstance(value, expected)``."""
-    if not isinstance(value, expected):
+    """Assert that `value` is an instance of `expected`, judged by its real class (``type(value)``).
+
+    ``isinstance`` believes an object's ``__class__``, which a mock may fake; the real class cannot.
+    """
+    if not issubclass(type(value), expected):
         wanted = getattr(expected, "__name__", str(expected))
         _fail("assert.type", name=name, expected=wanted, actual=type(value).__name__)
 
 
 def check_shape(tensor: Any, expected: tuple[int, ...], *, name: str = "tensor") -> None:
-    """Assert that `tensor` (anything with ``.shape``) has shape `expected`."""
-    check_type_has(tensor, "shape", name=name)
-    actual = tuple(tensor.shape)
+    """Assert that `tensor` (a tensor or a NumPy array) has shape `expected`."""
+    actual = tuple(_check_array(tensor, name).shape)
     if actual != tuple(expected):
         _fail("assert.shape", name=name, expected=tuple(expected), actual=actual)
 
 
 def check_dtype(tensor: Any, expected: Any, *, name: str = "tensor") -> None:
     """Assert that `tensor.dtype` is `expected` (for example ``torch.float32``)."""
-    check_type_has(tensor, "dtype", name=name)
-    if tensor.dtype != expected:
-        _fail("assert.dtype", name=name, expected=expected, actual=tensor.dtype)
+    dtype = _check_array(tensor, name).dtype
+    if dtype != expected:
+        _fail("assert.dtype", name=name, expected=expected, actual=dtype)
 
 
 def check_close(actual: Any, expected: Any, *, atol: float = 1e-6, rtol: float = 1e-5,
                 name: str = "value") -> None:
-    """Assert that numbers or tensors are equal within ``atol + rtol * |expected|``."""
+    """Assert that numbers or tensors are equal within ``atol + rtol * |expected|``.
+
+    Each side must really be a number, a (plain) tensor, a NumPy array, or a list or tuple of them.
+    """
     import torch
 
-    a, e = (v.detach().cpu().double() if _is_tensor(v) else torch.as_tensor(v, dtype=torch.float64)
-            for v in (actual, expected))
+    a, e = _plain(actual, name), _plain(expected, name)
     if a.shape != e.shape:
         _fail("assert.shape", name=name, expected=tuple(e.shape), actual=tuple(a.shape))
     diff = (a - e).abs()
@@ -95,5 +141,64 @@ def check_type_has(value: Any, attribute: str, *, name: str) -> None:
         _fail("assert.type", name=name, expected=f"object with .{attribute}", actual=type(value).__name__)
 
 
+def _check_array(value: Any, name: str) -> Any:
+    """`value` as a plain tensor (or the NumPy array it is), or a failed check."""
+    tensor = _as_tensor(value)
+    if tensor is None and not _is_numpy(value):
+        _fail("assert.type", name=name, expected="torch.Tensor", actual=type(value).__name__)
+    return value if tensor is None else tensor
+
+
 def _is_tensor(value: Any) -> bool:
-    return type(value).__module__.startswith("torch") and hasattr(value, "dtype") and hasattr(value, "shape")
+    """Whether `value`'s real class is a torch.Tensor or a subclass of it."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    return torch is not None and issubclass(type(value), torch.Tensor)
+
+
+def _as_tensor(value: Any):
+    """`value` as a plain ``torch.Tensor`` on the same data, or None when it is no tensor one can trust.
+
+    Subclasses (torchvision's ``tv_tensors.Image``, ``nn.Parameter``) are viewed as plain tensors
+    without running any of their own hooks; one that intercepts torch's operators itself
+    (``__torch_dispatch__``) can make every operation say anything, so it is refused.
+    """
+    import inspect
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None or not issubclass(type(value), torch.Tensor):
+        return None
+    if type(value) is torch.Tensor:
+        return value
+    if inspect.getattr_static(type(value), "__torch_dispatch__", None) is not inspect.getattr_static(
+            torch.Tensor, "__torch_dispatch__", None):
+        return None
+    with torch._C.DisableTorchFunctionSubclass():
+        return torch.Tensor.as_subclass(value, torch.Tensor)
+
+
+def _is_numpy(value: Any) -> bool:
+    import sys
+
+    np = sys.modules.get("numpy")
+    return np is not None and (type(value) is np.ndarray or (issubclass(type(value), np.generic)
+                                                              and type(value).__module__ == "numpy"))
+
+
+def _plain(value: Any, name: str):
+    """`value` as a float64 CPU tensor, refusing anything that only pretends to be a number or a tensor."""
+    import torch
+
+    tensor = _as_tensor(value)
+    if tensor is not None:
+        return tensor.detach().cpu().double()
+    if type(value) in (int, float, bool) or _is_numpy(value) or (type(value) in (list, tuple) and _all_plain(value)):
+        return torch.as_tensor(value, dtype=torch.float64)
+    _fail("assert.type", name=name, expected="number or torch.Tensor", actual=type(value).__name__)
+
+
+def _all_plain(values: Any) -> bool:
+    return all(type(v) in (int, float, bool) or _as_tensor(v) is not None or _is_numpy(v)
+               or (type(v) in (list, tuple) and _all_plain(v)) for v in values)

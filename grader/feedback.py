@@ -28,12 +28,13 @@ td.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tr.passed td.status {{ color: #11691f; }}
 tr.failed td.status {{ color: #a3160b; }}
 tr.not_run td.status {{ color: #7a5a00; }}
+tr.tampered td.status {{ color: #a3160b; font-weight: bold; }}
 tfoot td {{ font-weight: bold; }}
 pre {{ white-space: pre-wrap; word-break: break-word; background: #f6f6f6; border: 1px solid #ddd;
       padding: .6rem; font-family: "D2Coding", "NanumGothicCoding", "DejaVu Sans Mono", monospace; }}
 """
 
-_CELL_STATUSES = ("passed", "failed", "not_run")
+_CELL_STATUSES = ("passed", "failed", "not_run", "tampered")
 
 
 def _e(text: object) -> str:

@@ -10,14 +10,17 @@ temporary directory.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import json
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -36,6 +39,10 @@ CELL_TIMEOUT_S = 30.0
 OUTPUT_LIMIT = 1_000_000
 #: Largest file accepted as a submission.
 MAX_BYTES = 50_000_000
+#: Seconds the judge may take to start: the interpreter and the instructor's setup cells (imports).
+JUDGE_START_S = 60.0
+#: Seconds a cell may outlive its own timer before the grader ends the run (the answer turned the timer off).
+JUDGE_GRACE_S = 10.0
 
 
 def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path = SOLUTIONS,
@@ -70,10 +77,15 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     meta = read_meta(read_notebook(solution), solution)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
         workdir = _sandbox(Path(tmp), path.name)
-        ran, run_errors = _execute(prepared, kernel=meta.kernel, budget_s=meta.budget_s, cwd=workdir,
-                                   cell_timeout_s=cell_timeout_s, hidden=(solutions, path.parent, *hidden))
-    outcomes = _outcomes(prepared, ran, tests)
+        ran, run_errors, tampering = _execute(prepared, kernel=meta.kernel, budget_s=meta.budget_s, cwd=workdir,
+                                              cell_timeout_s=cell_timeout_s, hidden=(solutions, path.parent, *hidden),
+                                              setup=setup_cells(source))
+    outcomes = _outcomes(prepared, ran, tests, tampering)
     errors += run_errors + [_failure_text(prepared, grade_id) for grade_id, ok in outcomes.items() if ok is False]
+    if tampering:
+        parts = [g for g, ok in outcomes.items() if ok == "tampered"]
+        errors.insert(0, messages.format("grade.tampered", parts=", ".join(parts) or "-",
+                                         what="; ".join(tampering.what[:5])[:500]))
     return _result(path, solution, tests, outcomes, errors, start)
 
 
@@ -248,145 +260,220 @@ def _sandbox(root: Path, name: str) -> Path:
 
 
 def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
-             hidden: tuple[Path, ...] = ()) -> tuple[set[int], list[str]]:
-    """Run `nb`'s code cells in place within `budget_s`; return the indices that ran, and problems."""
+             hidden: tuple[Path, ...] = (), setup: list[str] | None = None) -> tuple[set[int], list[str], Tampering]:
+    """Run `nb`'s code cells in the judge (:mod:`grader.judge`) within `budget_s`; fill in their outputs.
+
+    Args:
+        setup: the instructor's setup cells (the source's code cells without nbgrader metadata); they run
+            first, in the namespace the tests use.
+
+    Returns:
+        The indices of the cells that ran, problems (bilingual), and where tampering was seen.
+    """
     with sandbox.pids_cgroup() as group:
-        return _execute_in(nb, kernel=kernel, budget_s=budget_s, cwd=cwd, cell_timeout_s=cell_timeout_s,
-                           hidden=hidden, group=group)
+        return _judge(nb, kernel=kernel, budget_s=budget_s, cwd=cwd, cell_timeout_s=cell_timeout_s,
+                      hidden=hidden, group=group, setup=setup or [])
 
 
-def _execute_in(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
-                hidden: tuple[Path, ...], group: sandbox.PidsCgroup | None) -> tuple[set[int], list[str]]:
-    from nbclient.exceptions import DeadKernelError
+class Tampering:
+    """The first cell at which the judge saw tampering, and what it saw (empty when it saw none)."""
 
-    client = _client(nb, kernel=kernel, cwd=cwd, cell_timeout_s=cell_timeout_s)
-    if sandbox.bwrap():
-        client.kernel_manager_class = _sandboxed_manager(writable=cwd.parent, hidden=hidden)
+    def __init__(self) -> None:
+        self.cell: int | None = None
+        self.what: list[str] = []
+
+    def seen(self, cell: int, what: list[str]) -> None:
+        if self.cell is None and what:
+            self.cell, self.what = cell, list(what)
+
+    def __bool__(self) -> bool:
+        return self.cell is not None
+
+
+def judge_job(nb: NotebookNode, setup: list[str], *, cell_timeout_s: float) -> dict:
+    """The job :func:`grader.judge.main` reads: every code cell with its role, and the setup cells."""
+    cells, used = [], -1
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        test = cell.metadata.get("hidden_of") or (meta.get("grade") and not meta.get("solution"))
+        entry = {"index": index, "role": "test" if test else "learner", "source": cell.source, "setup": None,
+                 "hidden": bool(cell.metadata.get("hidden_of"))}
+        if not meta and not test:  # an unchanged copy of an instructor's setup cell need not run twice
+            text = _normalized(cell.source)
+            match = next((k for k in range(used + 1, len(setup)) if _normalized(setup[k]) == text), None)
+            if match is not None:
+                entry["setup"], used = match, match
+        cells.append(entry)
+    return {"setup": setup, "cells": cells, "cell_timeout_s": cell_timeout_s, "output_limit": OUTPUT_LIMIT}
+
+
+def setup_cells(source: NotebookNode) -> list[str]:
+    """The instructor's own code cells that are neither answers nor tests (imports, helpers, given data)."""
+    return [c.source for c in source.cells if c.cell_type == "code" and "nbgrader" not in c.metadata]
+
+
+def _judge_command(kernel: str, fd: int) -> tuple[list[str], dict[str, str]]:
+    """The judge's command line and environment: the kernel's interpreter and variables, no Jupyter."""
+    from grader.kernels import kernelspec_of, read_kernels
+
+    spec = read_kernels().get(kernel)
+    if spec is not None and spec.python.exists():
+        python, env = str(spec.python), dict(kernelspec_of(spec)["env"])
+    else:  # a kernel of another interpreter (a GPU box's python3): the grader's own
+        python, env = sys.executable, {"PYTHONPATH": str(Path(__file__).parent / "site")}
+    return [python, "-c", f"import grader.judge as j; j.main({fd})"], env
+
+
+def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
+           hidden: tuple[Path, ...], group: sandbox.PidsCgroup | None,
+           setup: list[str]) -> tuple[set[int], list[str], Tampering]:
+    import secrets
+
+    from grader import judge
+
     ran: set[int] = set()
     errors: list[str] = []
+    tampering = Tampering()
+    key = secrets.token_bytes(32)
+    read_fd, write_fd = os.pipe()
+    argv, kernel_env = _judge_command(kernel, write_fd)
+    env = {**os.environ, **kernel_env, "COURSE_OFFLINE": "1", limits.ENV: limits.spec(budget_s),
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    if sandbox.bwrap():
+        argv = sandbox.bwrap_argv(writable=cwd.parent, hidden=hidden, network=False) + argv
+    if group is not None:
+        argv = group.enter_argv() + argv  # it enters the cgroup before it runs anything
+    log = (cwd.parent / "judge-output.log").open("wb")
     try:
-        client.km = client.create_kernel_manager()
-        # grader.offline: no network; grader.limits: memory, file size, processes and CPU bounded by the OS.
-        env = {**os.environ, "COURSE_OFFLINE": "1", limits.ENV: limits.spec(budget_s)}
-        client.start_new_kernel(cwd=str(cwd), env=env)
-        pid = getattr(client.km.provisioner, "pid", None)
-        if group is not None and pid:
-            group.add_tree(pid)  # before any learner code: every process it starts stays inside
-        client.start_new_kernel_client()
-    except Exception as err:  # noqa: BLE001 - a kernel that cannot start is reported, not raised
-        _stop(client)
-        return ran, [messages.format("grade.kernel_failed", error=f"{type(err).__name__}: {err}"[:300])]
-    # The budget is the learner's code's time: it starts once the kernel is ready, so a slow start on
-    # a busy machine does not eat into it.
-    deadline = time.monotonic() + budget_s
-    try:
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                errors.append(messages.format("grade.timeout", budget_s=int(budget_s), cell=index))
-                break
-            client.timeout = max(1, int(min(cell_timeout_s, remaining)))
-            try:
-                client.execute_cell(cell, index)
-            except DeadKernelError:
-                errors.append(messages.format("grade.kernel_died", cell=index))
-                cell.outputs.append(nbformat.v4.new_output("error", ename="DeadKernelError", evalue="", traceback=[]))
-                ran.add(index)
-                break
-            except Exception as err:  # noqa: BLE001 - nbclient's own failures end the run, not the grader
-                errors.append(messages.format("grade.kernel_died", cell=index) + f"\n{type(err).__name__}: {err}"[:300])
-                break
-            ran.add(index)
+        process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=log, stderr=log, cwd=cwd, env=env,
+                                   pass_fds=(write_fd,), start_new_session=True)
+    except OSError as err:
+        os.close(read_fd)
+        log.close()
+        return ran, [messages.format("grade.kernel_failed", error=f"{type(err).__name__}: {err}"[:300])], tampering
     finally:
-        if group is not None:
-            group.kill()  # everything the learner's code started, at once (a fork bomb would slow a shutdown)
-        _stop(client)
-    if client.truncated:
-        errors.append(messages.format("grade.output_truncated", limit=OUTPUT_LIMIT))
-    return ran, errors
-
-
-def _sandboxed_manager(*, writable: Path, hidden: tuple[Path, ...]) -> type:
-    """A kernel manager class whose kernels start inside bubblewrap (see grader.sandbox)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class SandboxedKernelManager(AsyncKernelManager):
-        def __init__(self, **kwargs: object) -> None:
-            super().__init__(**kwargs)
-            prefix = sandbox.ipc_prefix(writable)
-            if prefix is not None:  # Unix sockets in the kernel's folder, so it can have no network at all
-                self.transport, self.ip = "ipc", prefix
-
-        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
-            prefix = sandbox.bwrap_argv(writable=writable, connection_file=Path(self.connection_file), hidden=hidden,
-                                        network=self.transport != "ipc")
-            return prefix + super().format_kernel_cmd(extra_arguments)
-
-        async def _async_signal_kernel(self, signum: int) -> None:
-            # An interrupt goes to the kernel alone: bubblewrap, the leader of the process group that
-            # jupyter_client signals, would die of SIGINT and take the kernel with it.
-            kernel = sandbox.inner_process(getattr(self.provisioner, "pid", None))
-            if signum == signal.SIGINT and kernel is not None:
-                os.kill(kernel, signum)
-                return
-            await super()._async_signal_kernel(signum)
-
-    return SandboxedKernelManager
-
-
-def _client(nb: NotebookNode, *, kernel: str, cwd: Path, cell_timeout_s: float):
-    """Return an nbclient NotebookClient that interrupts long cells and caps output size."""
-    from nbclient import NotebookClient
-
-    class CappedClient(NotebookClient):
-        """Drops stream and display output past OUTPUT_LIMIT bytes; keeps every error."""
-
-        kept = 0
-        truncated = False
-
-        def output(self, outs, msg, display_id, cell_index):  # type: ignore[override]
-            if msg["msg_type"] != "error":
-                self.kept += len(str(msg.get("content", "")))
-                if self.kept > OUTPUT_LIMIT:
-                    self.truncated = True
-                    return None
-            return super().output(outs, msg, display_id, cell_index)
-
-    return CappedClient(
-        nb, kernel_name=kernel, allow_errors=True, interrupt_on_timeout=True, startup_timeout=60,
-        error_on_timeout={"ename": "TimeoutError", "traceback": [],
-                          "evalue": messages.one_line("grade.cell_timeout", seconds=int(cell_timeout_s))},
-        resources={"metadata": {"path": str(cwd)}}, record_timing=False,
-    )
-
-
-def _stop(client: Any) -> None:
-    """Shut the kernel down and kill whatever it started (kernels lead their own process group)."""
-    km = getattr(client, "km", None)
-    if km is None:
-        return
-    pid = getattr(getattr(km, "provisioner", None), "pid", None)
+        os.close(write_fd)
+    job = json.dumps(judge_job(nb, setup, cell_timeout_s=cell_timeout_s)).encode()
+    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     try:
-        client._cleanup_kernel()  # shuts the kernel client and manager down (nbclient's own way)
-    except Exception:  # noqa: BLE001, S110 - the process group kill below is the real guarantee
-        pass
-    if pid:
+        if group is not None:
+            group.confirm(process.pid)  # inside before it reads its job, or grading stops (SandboxError)
         try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+            process.stdin.write(key.hex().encode() + b"\n" + job)
+            process.stdin.close()
+        except OSError:
+            pass  # it died at once: reported below as a judge that said nothing
+        lines = _read_verdicts(read_fd, process, budget_s=budget_s, cell_timeout_s=cell_timeout_s)
+    finally:
+        os.close(read_fd)
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+        if group is not None:
+            group.kill()  # everything the learner's code started, at once
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        log.close()
+    verdicts, forged = judge.verify(key, lines.complete)
+    done = False
+    for verdict in verdicts:
+        if verdict.get("ready"):
+            continue
+        if verdict.get("done"):
+            done = True
+            if verdict.get("truncated"):
+                errors.append(messages.format("grade.output_truncated", limit=OUTPUT_LIMIT))
+            if verdict.get("tampering") and code_cells:  # seen after the last cell: the last cell's
+                tampering.seen(code_cells[-1], verdict["tampering"])
+            break
+        index = verdict["cell"]
+        cell = nb.cells[index]
+        cell.outputs = [nbformat.from_dict(o) for o in verdict["outputs"]]
+        if verdict.get("error"):
+            cell.outputs.append(nbformat.from_dict(verdict["error"]))
+        ran.add(index)
+        tampering.seen(index, verdict.get("tampering", []))
+    next_cell = next((i for i in code_cells if i not in ran), None)
+    if forged and next_cell is not None:
+        tampering.seen(next_cell, ["the grading channel (a message the judge did not sign)"])
+    elif not done and next_cell is not None:
+        if lines.timed_out and not verdicts:
+            errors.append(messages.format("grade.kernel_failed", error=f"not ready after {int(JUDGE_START_S)} s"))
+        elif lines.timed_out:
+            errors.append(messages.format("grade.timeout", budget_s=int(budget_s), cell=next_cell))
+        elif not verdicts:
+            detail = _tail(cwd.parent / "judge-output.log")
+            errors.append(messages.format("grade.kernel_failed", error=detail or f"exit status {process.returncode}"))
+        else:
+            errors.append(messages.format("grade.kernel_died", cell=next_cell))
+    return ran, errors, tampering
 
 
-def _outcomes(nb: NotebookNode, ran: set[int], tests: dict[str, float]) -> dict[str, bool | None]:
-    """Return grade_id -> True (passed), False (failed) or None (did not run), per test cell."""
-    outcomes: dict[str, bool | None] = {}
+class _Lines:
+    def __init__(self) -> None:
+        self.complete: list[bytes] = []
+        self.timed_out = False
+
+
+def _read_verdicts(fd: int, process: subprocess.Popen, *, budget_s: float, cell_timeout_s: float) -> _Lines:
+    """Read the judge's lines until it exits (it does once it has said it is done), overruns the budget,
+    or hangs in a cell."""
+    import select
+
+    lines, buffer = _Lines(), b""
+    deadline = time.monotonic() + JUDGE_START_S  # until the judge is ready; then the notebook's budget
+    last = None
+    while True:
+        now = time.monotonic()
+        wait = deadline - now if last is None else min(deadline, last + cell_timeout_s + JUDGE_GRACE_S) - now
+        if wait <= 0:
+            lines.timed_out = True
+            return lines
+        ready, _, _ = select.select([fd], [], [], min(wait, 1.0))
+        if not ready:
+            if process.poll() is not None and not select.select([fd], [], [], 0)[0]:
+                return lines
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return lines
+        buffer += chunk
+        if len(buffer) > 64 * OUTPUT_LIMIT:
+            return lines
+        *complete, buffer = buffer.split(b"\n")
+        if complete:
+            if last is None:  # the first line says the judge is ready: the learner's time starts now
+                deadline = time.monotonic() + budget_s
+            last = time.monotonic()
+            lines.complete += complete
+
+
+def _tail(path: Path, limit: int = 300) -> str:
+    try:
+        text = path.read_bytes()[-4000:].decode("utf-8", "replace").strip().splitlines()
+    except OSError:
+        return ""
+    return " | ".join(text[-3:])[-limit:]
+
+
+def _outcomes(nb: NotebookNode, ran: set[int], tests: dict[str, float],
+              tampering: Tampering | None = None) -> dict[str, bool | None | str]:
+    """Return grade_id -> True (passed), False (failed), None (did not run) or "tampered", per test cell.
+
+    A part with a test cell that ran at or after the first tampering the judge saw is "tampered".
+    """
+    outcomes: dict[str, bool | None | str] = {}
     for index, cell in enumerate(nb.cells):
         grade_id = _grade_id(cell) or cell.metadata.get("hidden_of")
         if grade_id in tests:  # the visible cell, then its hidden part: both must pass
             before = outcomes.get(grade_id, True)
-            if index not in ran:
+            if tampering and index >= tampering.cell:
+                outcomes[grade_id] = "tampered"
+            elif before == "tampered":
+                continue
+            elif index not in ran:
                 outcomes[grade_id] = False if before is False else None
             else:
                 outcomes[grade_id] = before is True and _error(cell) is None
@@ -407,12 +494,12 @@ def _failure_text(nb: NotebookNode, grade_id: str) -> str:
     return grade_id
 
 
-def _result(path: Path, solution: Path, tests: dict[str, float], outcomes: dict[str, bool | None],
+def _result(path: Path, solution: Path, tests: dict[str, float], outcomes: dict[str, bool | None | str],
             errors: list[str], start: float, status: str = "graded") -> GradeResult:
-    label = {True: "passed", False: "failed", None: "not_run"}
+    label = {True: "passed", False: "failed", None: "not_run", "tampered": "tampered"}
     cells = [
-        CellScore(grade_id=g, points=points if outcomes.get(g) else 0.0, max_points=points,
-                  status=label[outcomes.get(g)])  # type: ignore[arg-type]
+        CellScore(grade_id=g, points=points if outcomes.get(g) is True else 0.0, max_points=points,
+                  status=label[outcomes.get(g)])  # type: ignore[arg-type, index]
         for g, points in tests.items()
     ]
     return GradeResult(

@@ -58,6 +58,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grade.status.passed": ("통과", "passed"),
     "grade.status.failed": ("실패", "failed"),
     "grade.status.not_run": ("실행 안 됨", "not run"),
+    "grade.status.tampered": ("채점 조작", "tampered"),
+    "grade.tampered": ("이 제출물은 채점을 조작하려 했습니다({what}). 그 뒤에 채점된 문항은 0점입니다: {parts}",
+                       "this submission tampered with grading ({what}); the parts graded after it score 0: {parts}"),
     # --- course grade-all (grader.classroom) ---
     "gradeall.no_folder": ("제출물 폴더가 없습니다: {path}", "no such submissions folder: {path}"),
     "gradeall.empty": ("채점할 제출물이 없습니다: {path}", "no submissions to grade in {path}"),
@@ -151,6 +154,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "X601": ("exercises/의 파일이 solutions/에서 생성한 것과 다릅니다 (`make exercises`)", "exercise differs from what solutions/ generates (`make exercises`)"),
     "X602": ("연습 문제 배포본이 없습니다 (`make exercises`)", "released exercise is missing (`make exercises`)"),
     "X603": ("solutions/에 원본이 없는 연습 문제입니다", "exercise has no source in solutions/"),
+    # --- the grading sandbox (grader.sandbox): a layer this machine supports applies, or grading stops ---
+    "sandbox.cgroup_create": ("채점 프로세스의 pids cgroup을 만들 수 없어 채점을 멈춥니다 ({path}: {error}). 학습자의 코드는 프로세스 수 제한 없이 실행되지 않습니다 (디버깅할 때만 COURSE_SANDBOX=0)",
+                              "cannot create the grading process's pids cgroup ({path}: {error}), so grading stops: a learner's code never runs without its process limit (COURSE_SANDBOX=0 turns the sandbox off, for debugging only)"),
+    "sandbox.cgroup_enter": ("채점 프로세스(pid {pid})를 pids cgroup {path}에 넣지 못해 채점을 멈춥니다: {error}",
+                             "the grading process (pid {pid}) could not be put into its pids cgroup {path}, so grading stops: {error}"),
     # --- offline guard ---
     "offline.blocked": ("강의 실행 중에는 네트워크에 연결할 수 없습니다: {target} (데이터는 data/에 있거나 코드로 만듭니다)",
                         "network access is blocked while the course runs: {target} (data ships in data/ or is generated)"),

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 RunStatus = Literal["ok", "failed", "timeout", "skipped"]
-CellStatus = Literal["passed", "failed", "not_run"]
+CellStatus = Literal["passed", "failed", "not_run", "tampered"]
 
 
 @dataclass(frozen=True)
