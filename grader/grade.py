@@ -10,6 +10,7 @@ temporary directory.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import copy
 import json
@@ -484,6 +485,10 @@ def _error(cell: NotebookNode) -> NotebookNode | None:
     return next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
 
 
+_BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
+                                if isinstance(value, type) and issubclass(value, BaseException))
+
+
 def _failure_text(nb: NotebookNode, grade_id: str) -> str:
     """Return why a test cell failed: its visible check's bilingual message, or a hint for a hidden one."""
     for cell in nb.cells:
@@ -492,7 +497,10 @@ def _failure_text(nb: NotebookNode, grade_id: str) -> str:
                 return messages.format("assert.not_implemented", name=grade_id)
             return f"{grade_id}: {error.get('ename')}: {error.get('evalue')}"[:1000]
         if cell.metadata.get("hidden_of") == grade_id and (error := _error(cell)) is not None:
-            return messages.format("grade.hidden_failed", grade_id=grade_id, ename=error.get("ename"))
+            # Only a built-in exception's name: the learner's code runs inside the hidden test and could name
+            # a class of its own after what it read there.
+            ename = error.get("ename") if error.get("ename") in _BUILTIN_EXCEPTIONS else "Exception"
+            return messages.format("grade.hidden_failed", grade_id=grade_id, ename=ename)
     return grade_id
 
 

@@ -33,8 +33,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.bad_shard": ("--shard는 I/N 형식이어야 합니다 (1 ≤ I ≤ N): {shard}",
                       "--shard must be I/N with 1 <= I <= N: {shard}"),
     # --- course grade ---
-    "grade.hidden_failed": ("{grade_id}: 보이는 검사는 통과했지만 숨은 검사 하나가 실패했습니다({ename}). 문제의 설명을 다시 읽고 다른 모양, 자료형, 장치와 경계 사례에서도 맞는지 확인하세요.",
-                            "{grade_id}: the visible checks pass, but a hidden check failed ({ename}). Re-read the task and make sure your answer also holds for other shapes, dtypes, devices and edge cases."),
+    "grade.hidden_failed": ("{grade_id}: 보이는 검사는 통과했지만 숨은 검사 하나가 실패했습니다({ename}). 문제의 설명을 다시 읽고 다른 모양, 자료형과 경계 사례에서도 맞는지 확인하세요.",
+                            "{grade_id}: the visible checks pass, but a hidden check failed ({ename}). Re-read the task and make sure your answer also holds for other shapes, dtypes and edge cases."),
     "grade.unreadable": ("파일을 읽을 수 없습니다: {error}", "cannot read the file: {error}"),
     "grade.not_notebook": ("올바른 Jupyter 노트북이 아닙니다: {error}", "not a valid Jupyter notebook: {error}"),
     "grade.unknown_assignment": ("어느 연습 문제의 제출물인지 알 수 없습니다: {path}",

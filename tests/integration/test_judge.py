@@ -128,3 +128,16 @@ def test_a_process_the_answer_starts_cannot_read_the_judges_memory(tmp_path, cou
         "def add(a, b):\n    return a + b")
     result = grade(submit(tmp_path, nb), solutions)
     assert points(result) == FULL, result.errors
+
+
+def test_a_hidden_failure_names_no_class_the_answer_made(tmp_path, course):  # noqa: F811
+    """The hint for a failed hidden check names a built-in exception only, never a class the answer named."""
+    solutions, solution, _ = course
+    nb = nbformat.read(solution, 4)
+    answer_cell(nb, "add_answer").source = (
+        "Leak = type('check_equal_add_minus_1_1', (Exception,), {})\n"
+        "def add(a, b):\n    if (a, b) == (1, 2):\n        return 3\n    raise Leak()")
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result)["add_tests"] == 0
+    hint = next(e for e in result.errors if e.startswith("add_tests"))
+    assert "check_equal_add" not in hint and "(Exception)" in hint, hint
