@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from grader import sandbox
-from tests.integration.test_grade import answer_cell, course, grade, points, submit  # noqa: F401 - fixture
+from tests.integration.test_grade import answer_cell, course, grade, grade_answer, points, submit  # noqa: F401
 
 pytestmark = pytest.mark.kernel
 ZERO = {"add_tests": 0, "double_tests": 0, "square_tests": 0, "greet_tests": 0}
@@ -89,12 +89,9 @@ def test_rebinding_the_helpers_changes_nothing_for_the_tests(tmp_path, course): 
 
 def test_an_honest_helper_with_a_colliding_name_loses_nothing(tmp_path, course):  # noqa: F811
     """Does an answer that defines and uses its own `check_equal` keep full marks, with nothing reported?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "add_answer").source = (
+    result = grade_answer(tmp_path, course, "add_answer", (
         "def check_equal(a, b):\n    return a == b\n\n"
-        "def add(a, b):\n    total = a + b\n    assert check_equal(total - b, a)\n    return total")
-    result = grade(submit(tmp_path, nb), solutions)
+        "def add(a, b):\n    total = a + b\n    assert check_equal(total - b, a)\n    return total"))
     assert points(result) == FULL, result.errors
     assert result.errors == []
 
@@ -108,36 +105,27 @@ def test_exiting_early_scores_what_ran_and_nothing_after(tmp_path, course):  # n
 
 def test_system_exit_is_a_failure_not_a_pass(tmp_path, course):  # noqa: F811
     """Does an answer that raises SystemExit while a test calls it fail that test?"""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "add_answer").source = "import sys\ndef add(a, b):\n    sys.exit(0)"
-    result = grade(submit(tmp_path, nb), solutions)
+    result = grade_answer(tmp_path, course, "add_answer", "import sys\ndef add(a, b):\n    sys.exit(0)")
     assert points(result) == {**FULL, "add_tests": 0}
 
 
 @pytest.mark.skipif(sandbox.bwrap() is None, reason="bubblewrap is not installed or not allowed here")
 def test_a_process_the_answer_starts_cannot_read_the_judges_memory(tmp_path, course):  # noqa: F811
     """Can a child (as root, in the sandbox) open the judge's /proc/<pid>/mem or maps? It must not."""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "add_answer").source = (
+    result = grade_answer(tmp_path, course, "add_answer", (
         "import os, subprocess\n"
         "for name in ('mem', 'maps'):\n"
         "    probe = subprocess.run(['head', '-c', '1', f'/proc/{os.getpid()}/{name}'], capture_output=True)\n"
         "    assert probe.returncode != 0, name\n"
-        "def add(a, b):\n    return a + b")
-    result = grade(submit(tmp_path, nb), solutions)
+        "def add(a, b):\n    return a + b"))
     assert points(result) == FULL, result.errors
 
 
 def test_a_hidden_failure_names_no_class_the_answer_made(tmp_path, course):  # noqa: F811
     """The hint for a failed hidden check names a built-in exception only, never a class the answer named."""
-    solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, "add_answer").source = (
+    result = grade_answer(tmp_path, course, "add_answer", (
         "Leak = type('check_equal_add_minus_1_1', (Exception,), {})\n"
-        "def add(a, b):\n    if (a, b) == (1, 2):\n        return 3\n    raise Leak()")
-    result = grade(submit(tmp_path, nb), solutions)
+        "def add(a, b):\n    if (a, b) == (1, 2):\n        return 3\n    raise Leak()"))
     assert points(result)["add_tests"] == 0
     hint = next(e for e in result.errors if e.startswith("add_tests"))
     assert "check_equal_add" not in hint and "(Exception)" in hint, hint
