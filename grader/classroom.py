@@ -30,7 +30,6 @@ under the course's ``build/.cache/gradebook`` (:func:`grader.assignments.gradebo
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -267,8 +266,6 @@ def _grade_one(item: _Found, *, solutions: Path, parts: dict[str, dict[str, floa
         return unscored("error", _failed(err))
     except Exception as err:  # noqa: BLE001 - one submission never stops the others
         return unscored("error", messages.format("gradeall.failed", error=f"{type(err).__name__}: {err}"[:500]))
-    finally:
-        _close_thread_loop()
     return Submission(student=item.student, assignment=result.assignment, path=str(item.path), status=result.status,
                       score=result.score, max_score=result.max_score, seconds=result.seconds,
                       errors=list(result.errors), cells=list(result.cells))
@@ -279,28 +276,6 @@ def _failed(err: CourseError) -> str:
     ko, en = messages.MESSAGES["gradeall.failed"]
     why_ko, why_en = messages.MESSAGES[err.key]
     return f"{ko.format(error=why_ko.format(**err.params))}\n{en.format(error=why_en.format(**err.params))}"
-
-
-def _close_thread_loop() -> None:
-    """Close the event loop nbclient left in this worker thread (it would leak its sockets).
-
-    nbclient runs its coroutines through jupyter_core's ``run_sync``, which makes one event loop
-    per thread and never closes it; the next grade in this thread simply makes a new one.
-    """
-    try:
-        policy = asyncio.get_event_loop_policy()
-        loop = policy.get_event_loop()
-    except RuntimeError:  # no loop in this thread
-        return
-    try:
-        if not loop.is_running() and not loop.is_closed():
-            try:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            finally:
-                loop.close()
-        policy.set_event_loop(None)
-    except Exception:  # noqa: BLE001, S110 - tidying up never costs a student the grade just made
-        pass
 
 
 _UNSAFE = re.compile(r"[^\w.-]")

@@ -1,9 +1,11 @@
-"""Grade ONE submission: restore protected cells, execute in a fresh kernel, score test cells.
+"""Grade ONE submission: restore protected cells, run them in the judge, score test cells.
 
 This is nbgrader's autograde, done without a gradebook database: protected cells (tests and
 locked cells) come from :func:`grader.assignments.gradebook_notebook`, the version nbgrader's
-database would hold; cells run through nbclient with a per-cell timeout inside the notebook's
-budget; each test cell scores its points when it ran without an error (nbgrader's rule).
+database would hold; the cells run in :mod:`grader.judge`, a fresh Python process in the sandbox,
+with a per-cell timeout inside the notebook's budget; each test cell scores its points when the
+judge saw it run without an error and saw no tampering before it (see README, "What grading
+enforces").
 The submitted file is only read, never written: all work happens on a private copy in a
 temporary directory.
 """

@@ -41,7 +41,7 @@ from grader.errors import GradingError
 from grader.paths import DATA, ROOT, VENVS
 
 ENV = "COURSE_SANDBOX"
-#: Processes plus threads for one graded kernel: a kernel with torch's thread pools needs a few dozen;
+#: Processes plus threads for one graded process: the judge with torch's thread pools needs a few dozen;
 #: a fork bomb stops here.
 MAX_TASKS = 256
 #: Where cgroup v1 mounts its pids controller, and the cgroup v2 root.
