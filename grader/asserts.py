@@ -70,8 +70,7 @@ def _strict_equal(actual: Any, expected: Any) -> bool:
         import torch
 
         got, want = _as_tensor(actual), _as_tensor(expected)
-        if want is None and (type(expected) in (int, float, bool) or (type(expected) in (list, tuple)
-                                                                      and _all_plain(expected))):
+        if want is None and _is_plain_value(expected):
             want = torch.as_tensor(expected, dtype=None if got is None else got.dtype)
         if got is None or want is None:
             return False
@@ -194,11 +193,12 @@ def _plain(value: Any, name: str):
     tensor = _as_tensor(value)
     if tensor is not None:
         return tensor.detach().cpu().double()
-    if type(value) in (int, float, bool) or _is_numpy(value) or (type(value) in (list, tuple) and _all_plain(value)):
+    if _is_plain_value(value):
         return torch.as_tensor(value, dtype=torch.float64)
     _fail("assert.type", name=name, expected="number or torch.Tensor", actual=type(value).__name__)
 
 
-def _all_plain(values: Any) -> bool:
-    return all(type(v) in (int, float, bool) or _as_tensor(v) is not None or _is_numpy(v)
-               or (type(v) in (list, tuple) and _all_plain(v)) for v in values)
+def _is_plain_value(value: Any) -> bool:
+    """A real number, tensor or NumPy value, or a list or tuple of them (nothing that only pretends)."""
+    return (type(value) in (int, float, bool) or _as_tensor(value) is not None or _is_numpy(value)
+            or (type(value) in (list, tuple) and all(_is_plain_value(v) for v in value)))

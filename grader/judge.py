@@ -163,7 +163,7 @@ class Baseline:
         self.hooks = self._hooks()
 
     @staticmethod
-    def _attributes(module: object) -> dict[str, int]:
+    def _attributes(module: object) -> dict[str, object]:
         try:
             items = list(vars(module).items())
         except TypeError:
@@ -210,9 +210,9 @@ class Baseline:
             if _code_state(func) != state:
                 found.append(f"{getattr(func, '__module__', '?')}.{func.__qualname__} (code)")
         for cls, state in self.classes.values():
-            if self._class_state(cls) != state:
-                changed = sorted(set(state) ^ set(self._class_state(cls)) |
-                                 {k for k, i in state.items() if id(vars(cls).get(k)) != i})
+            now_state = self._class_state(cls)
+            if now_state != state:
+                changed = sorted(set(state) ^ set(now_state) | {k for k, i in state.items() if now_state.get(k) != i})
                 found.append(f"{cls.__module__}.{cls.__qualname__}.{'/'.join(changed[:3])}")
         now = self._hooks()
         found += [k for k, v in self.hooks.items() if now[k] != v]
@@ -252,7 +252,7 @@ class Judge:
     def __init__(self, job: dict, channel: _Channel) -> None:
         self.job, self.channel = job, channel
         self.cell_timeout_s = float(job.get("cell_timeout_s", 30))
-        self.budget = [int(job.get("output_limit", 1_000_000))]
+        self.output_left = int(job.get("output_limit", 1_000_000))  # characters of output still kept
         self.tampering: list[str] = []
         self.learner_codes: set[int] = set()
         self.learner_files: set[str] = set()
@@ -291,10 +291,10 @@ class Judge:
             sys.stdout, sys.stderr = saved
         outputs = []
         for name, stream in (("stdout", out), ("stderr", err)):
-            text = stream.getvalue()[: max(self.budget[0], 0)]
-            self.budget[0] -= len(stream.getvalue())
-            if text:
-                outputs.append({"output_type": "stream", "name": name, "text": text})
+            text = stream.getvalue()
+            kept, self.output_left = text[: max(self.output_left, 0)], self.output_left - len(text)
+            if kept:
+                outputs.append({"output_type": "stream", "name": name, "text": kept})
         if result is not None:
             outputs.append({"output_type": "execute_result", "execution_count": None, "metadata": {},
                             "data": {"text/plain": result}})
@@ -321,12 +321,16 @@ class Judge:
             stack += [c for c in one.co_consts if type(c) is types.CodeType]
 
     # -- the audit hook --
+    def _learner_code(self, code: types.CodeType) -> bool:
+        """Whether `code` came from an answer cell, or from code an answer compiled itself."""
+        return id(code) in self.learner_codes or code.co_filename in self.learner_files
+
     def _is_learner(self, frame: types.FrameType | None) -> bool:
         for _ in range(4):  # a relay (inspect.currentframe, ctypes.string_at ...) acts for its caller
             if frame is None:
                 return False
             code = frame.f_code
-            if id(code) in self.learner_codes or code.co_filename in self.learner_files:
+            if self._learner_code(code):
                 return True
             if not code.co_filename.endswith(_RELAYS):
                 return False
@@ -432,11 +436,10 @@ class Judge:
                                "tampering": list(self.tampering)})
         self.check(baseline)
         self.phase = "done"
-        self.channel.send({"done": True, "truncated": self.budget[0] < 0, "tampering": list(self.tampering)})
+        self.channel.send({"done": True, "truncated": self.output_left < 0, "tampering": list(self.tampering)})
 
     def check(self, baseline: Baseline) -> None:
-        for what in baseline.differences(lambda code: id(code) in self.learner_codes
-                                         or code.co_filename in self.learner_files):
+        for what in baseline.differences(self._learner_code):
             self.flag(what)
 
     def flag_names(self, namespace: dict, trusted: dict, source: str) -> None:

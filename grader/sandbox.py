@@ -306,36 +306,6 @@ class PidsCgroup:
             raise SandboxError("sandbox.cgroup_enter", pid=pid, path=self.path,
                                error=f"processes {outside[:5]} of its tree are outside")
 
-    def add_tree(self, pid: int, rounds: int = 20) -> None:
-        """Move `pid` and all its descendants in, after the fact (prefer :meth:`enter_argv`).
-
-        A process forked between listing the tree and moving its parent would stay outside (and with
-        it everything the learner's code starts), so the tree is listed again until all of it is inside.
-
-        Raises:
-            SandboxError: a write failed, or the tree kept changing for `rounds` rounds.
-        """
-        import psutil
-
-        for _ in range(rounds):
-            try:
-                tree = [pid] + [child.pid for child in psutil.Process(pid).children(recursive=True)]
-            except psutil.Error as err:
-                raise SandboxError("sandbox.cgroup_enter", pid=pid, path=self.path,
-                                   error=f"{type(err).__name__}") from err
-            inside = set(self.pids())
-            outside = [one for one in tree if one not in inside]
-            if not outside:
-                return
-            for one in outside:
-                try:
-                    (self.path / "cgroup.procs").write_text(str(one))
-                except OSError as err:
-                    if _alive(one):  # a process that just exited need not be inside
-                        raise SandboxError("sandbox.cgroup_enter", pid=one, path=self.path,
-                                           error=err.strerror or str(err)) from err
-        raise SandboxError("sandbox.cgroup_enter", pid=pid, path=self.path, error="its process tree kept changing")
-
     def pids(self) -> list[int]:
         try:
             return [int(x) for x in (self.path / "cgroup.procs").read_text().split()]
