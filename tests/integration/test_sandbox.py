@@ -283,8 +283,7 @@ def test_fork_bombs_graded_at_once_all_stay_in_their_cgroups(tmp_path, course, o
 
     A watcher looks at every process the gradings start, as often as it can: each one that runs a
     command (not a grader's fork before it runs ``sh``, which puts itself into the cgroup before it runs
-    bubblewrap) must already be in a ``course-grade-*`` cgroup, and each cgroup must have refused forks
-    (its cap stopped the bomb).
+    bubblewrap) must already be in a ``course-grade-*`` cgroup, and the caps must have refused forks.
     """
     import subprocess
     import sys
@@ -344,7 +343,10 @@ def test_fork_bombs_graded_at_once_all_stay_in_their_cgroups(tmp_path, course, o
         assert sum(graded["points"].values()) < 8 and graded["points"]["square_tests"] == 0, graded
         assert graded["seconds"] < 50  # the budget (12 s), the bombs' teardown, four gradings on two cores
     if refused:  # pids.events: Linux 4.x and later
-        assert len(refused) >= gradings and all(count > 0 for count in refused.values()), refused
+        # The cap engaged. Not necessarily for every bomb: on a starved machine (CI beside other gradings) a
+        # bomb at nice 10 may not reach 256 tasks in its 3 s cell, which is also a stopped bomb; what must
+        # hold for all of them is asserted above (none outside, all stopped) and below (nothing left).
+        assert len(refused) >= gradings and any(count > 0 for count in refused.values()), refused
     time.sleep(0.5)
     assert [p for p in me.children(recursive=True) if sandbox._alive(p.pid)] == []
     assert [g for worker in workers for g in parent.glob(f"course-grade-{worker.pid}-*")] == []
