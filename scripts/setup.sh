@@ -15,11 +15,13 @@ UV_VERSION=0.13.9
 ENVS=(main xla text)
 # Debian packages: Korean font for figures and the website; FFmpeg's shared libraries for
 # torchaudio.load/save; Chromium for the browser tests (tests/browser); bubblewrap, the sandbox that
-# `course grade` runs a student's kernel in.
-APT_PACKAGES=(fonts-nanum ffmpeg chromium bubblewrap)
+# `course grade` runs a student's kernel in; real data for chapters 06 and 07 (data/README.md):
+# the full Fashion-MNIST and the Asterisk speech prompts.
+DATA_PACKAGES=(dataset-fashion-mnist asterisk-core-sounds-en-wav)
+APT_PACKAGES=(fonts-nanum ffmpeg chromium bubblewrap "${DATA_PACKAGES[@]}")
 # A machine that brings its own browser (Ubuntu's chromium is a snap shim; GitHub's runners have Chrome)
 # names it in COURSE_CHROMIUM, and setup leaves Chromium out.
-[[ -n "${COURSE_CHROMIUM:-}" ]] && APT_PACKAGES=(fonts-nanum ffmpeg bubblewrap)
+[[ -n "${COURSE_CHROMIUM:-}" ]] && APT_PACKAGES=(fonts-nanum ffmpeg bubblewrap "${DATA_PACKAGES[@]}")
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -48,8 +50,9 @@ if ((${#missing[@]})); then
     say "    conda install -c conda-forge ffmpeg     (conda; fonts: any Hangul font such as NanumGothic)"
     say "  Without a Hangul font, Korean labels in figures show as boxes; without FFmpeg,"
     say "  torchaudio.load/save raise ImportError; without Chromium the browser tests are skipped;"
-    say "  without bubblewrap, grading runs with resource limits only (no filesystem sandbox)."
-    say "  Everything else works."
+    say "  without bubblewrap, grading runs with resource limits only (no filesystem sandbox), and"
+    say "  \`course grade --json\` reports it; without ${DATA_PACKAGES[*]}, chapters 06 and 07 stop"
+    say "  at their first cell with a message naming the package (data/README.md). Everything else works."
   fi
 fi
 
