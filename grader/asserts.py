@@ -20,7 +20,7 @@ from grader import messages
 
 
 def _fail(key: str, **fields: Any) -> None:
-    shown = {k: v if type(v) in (int, float, str) else _Shown(v) for k, v in fields.items()}
+    shown = {k: v if type(v) in (int, float, str, messages.Both) else _Shown(v) for k, v in fields.items()}
     raise AssertionError(messages.format(key, **shown))
 
 
@@ -46,13 +46,14 @@ def check(condition: object, what: str) -> None:
     `what` says, in both languages, what was expected. An object that merely says it is true (a mock,
     a class with its own ``__bool__``) fails.
     """
+    said = messages.Both.split(what) if type(what) is str else what  # "한국어 / English": each line its own
     if type(condition) is not bool:
         if _as_tensor(condition) is not None or _is_numpy(condition):
             condition = bool(_plain(condition, "condition"))
         else:
-            _fail("assert.failed", what=what)
+            _fail("assert.failed", what=said)
     if not condition:
-        _fail("assert.failed", what=what)
+        _fail("assert.failed", what=said)
 
 
 def check_equal(actual: Any, expected: Any, *, name: str = "value") -> None:

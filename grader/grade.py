@@ -12,6 +12,7 @@ temporary directory.
 
 from __future__ import annotations
 
+import ast
 import builtins
 import contextlib
 import copy
@@ -395,7 +396,11 @@ def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_ti
         cell = nb.cells[index]
         cell.outputs = [nbformat.from_dict(o) for o in verdict["outputs"]]
         if verdict.get("error"):
-            cell.outputs.append(nbformat.from_dict(verdict["error"]))
+            error = dict(verdict["error"])
+            line = error.pop("line", None)
+            if cell.metadata.get("hidden_of") and type(line) is int:
+                cell.metadata["failed_line"] = line
+            cell.outputs.append(nbformat.from_dict(error))
         ran.add(index)
         tampering.seen(index, verdict.get("tampering", []))
     next_cell = next((i for i in code_cells if i not in ran), None)
@@ -497,13 +502,73 @@ def _failure_text(nb: NotebookNode, grade_id: str) -> str:
         if _grade_id(cell) == grade_id and (error := _error(cell)) is not None:
             if error.get("ename") == "NotImplementedError":  # the released stub, still in place
                 return messages.format("assert.not_implemented", name=grade_id)
-            return f"{grade_id}: {error.get('ename')}: {error.get('evalue')}"[:1000]
+            raw = f"{error.get('ename')}: {error.get('evalue')}"[:1000]
+            if error.get("ename") == "AssertionError":  # a check helper's bilingual message
+                return f"{grade_id}: {raw}"
+            return f"{messages.format('grade.visible_error', grade_id=grade_id)}\n{raw}"
         if cell.metadata.get("hidden_of") == grade_id and (error := _error(cell)) is not None:
-            # Only a built-in exception's name: the learner's code runs inside the hidden test and could name
-            # a class of its own after what it read there.
+            # Only a built-in exception's name, and only the requirement the hidden cell's own text states: the
+            # learner's code runs inside the hidden test and could say (or name a class after) what it read there.
             ename = error.get("ename") if error.get("ename") in _BUILTIN_EXCEPTIONS else "Exception"
-            return messages.format("grade.hidden_failed", grade_id=grade_id, ename=ename)
+            requirement = hidden_requirement(cell.source, cell.metadata.get("failed_line"))
+            if requirement is None:
+                return messages.format("grade.hidden_failed", grade_id=grade_id, ename=ename)
+            return messages.format("grade.hidden_requirement", grade_id=grade_id, ename=ename, requirement=requirement)
     return grade_id
+
+
+#: The check helpers of grader.asserts, and where each keeps the text that names what it checks.
+_CHECKERS = {"check": ("what", 1, None), "check_close": ("name", None, "hidden.value"),
+             "check_equal": ("name", None, "hidden.value"), "check_shape": ("name", None, "hidden.shape"),
+             "check_dtype": ("name", None, "hidden.dtype"), "check_type": ("name", None, "hidden.type"),
+             "check_type_has": ("name", None, "hidden.attribute")}
+
+
+def hidden_requirement(source: str, line: object) -> messages.Both | None:
+    """The requirement a hidden test cell checks at `line`, from the cell's own text; None if it names none.
+
+    The failed check is the helper call spanning `line`, or else the first one after it (the statement that
+    failed was computing what that check verifies). Its text is the literal ``what`` of ``check(cond, what)``
+    (``"한국어 / English"``) or the literal ``name=`` of another helper; an f-string shows its fields as
+    written (``{n}``), never their values. `line` comes from the judge, so it only chooses among the cell's
+    own texts: nothing the learner's code computed or read reaches the message.
+    """
+    if type(line) is not int:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    calls = sorted((node for node in ast.walk(tree) if isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name) and node.func.id in _CHECKERS),
+                   key=lambda node: (node.lineno, node.col_offset))
+    spanning = [c for c in calls if c.lineno <= line <= (c.end_lineno or c.lineno)]
+    after = [c for c in calls if c.lineno > line]
+    for call in spanning[-1:] + after[:1]:
+        keyword, position, key = _CHECKERS[call.func.id]
+        node = next((k.value for k in call.keywords if k.arg == keyword), None)
+        if node is None and position is not None and len(call.args) > position:
+            node = call.args[position]
+        text = _literal_text(node)
+        if text is None:
+            continue
+        said = messages.Both.split(text)
+        if key is None:
+            return said
+        ko, en = messages.MESSAGES[key]
+        return messages.Both(ko.format(name=said[0]), en.format(name=said[1]))
+    return None
+
+
+def _literal_text(node: ast.AST | None) -> str | None:
+    """A string literal's text; an f-string's with each field as its source (``{layers}``); else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is str:
+        return node.value[:300]
+    if isinstance(node, ast.JoinedStr):
+        parts = [v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}"  # type: ignore[attr-defined]
+                 for v in node.values]
+        return "".join(str(p) for p in parts)[:300]
+    return None
 
 
 def _result(path: Path, solution: Path, tests: dict[str, float], outcomes: dict[str, bool | None | str],

@@ -35,6 +35,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- course grade ---
     "grade.hidden_failed": ("{grade_id}: 보이는 검사는 통과했지만 숨은 검사 하나가 실패했습니다({ename}). 문제의 설명을 다시 읽고 다른 모양, 자료형과 경계 사례에서도 맞는지 확인하세요.",
                             "{grade_id}: the visible checks pass, but a hidden check failed ({ename}). Re-read the task and make sure your answer also holds for other shapes, dtypes and edge cases."),
+    "grade.hidden_requirement": ("{grade_id}: 숨은 검사 하나가 실패했습니다({ename}). 확인한 요구 사항: {requirement}. 문제의 설명에서 이 요구 사항을 다시 읽고, 다른 입력에서도 맞는지 확인하세요.",
+                                 "{grade_id}: a hidden check failed ({ename}). The requirement it checks: {requirement}. Re-read that requirement in the task and make sure your answer holds for other inputs too."),
+    # What a hidden check verifies, from the literal message or name= of the check helper that failed.
+    "hidden.value": ("{name}의 값", "the value of {name}"),
+    "hidden.shape": ("{name}의 모양(shape)", "the shape of {name}"),
+    "hidden.dtype": ("{name}의 자료형(dtype)", "the dtype of {name}"),
+    "hidden.type": ("{name}의 타입", "the type of {name}"),
+    "hidden.attribute": ("{name}의 속성", "an attribute of {name}"),
+    "grade.visible_error": ("{grade_id}: 검사를 실행하다가 오류가 났습니다. 아래는 파이썬이 낸 오류 그대로입니다. 답의 코드가 이 검사의 입력에서 실행되는지 확인하세요.",
+                            "{grade_id}: running the checks raised an error; Python's own message follows. Make sure your answer's code runs on this check's inputs."),
     "grade.unreadable": ("파일을 읽을 수 없습니다: {error}", "cannot read the file: {error}"),
     "grade.not_notebook": ("올바른 Jupyter 노트북이 아닙니다: {error}", "not a valid Jupyter notebook: {error}"),
     "grade.unknown_assignment": ("어느 연습 문제의 제출물인지 알 수 없습니다: {path}",
@@ -182,8 +192,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+class Both(tuple):
+    """A field value that differs by language: ``Both(korean, english)``; :func:`format` picks each side."""
+
+    def __new__(cls, ko: object, en: object) -> Both:
+        return super().__new__(cls, (ko, en))
+
+    @classmethod
+    def split(cls, text: str) -> Both:
+        """``"한국어 / English"`` -> ``Both("한국어", "English")``; a text in one language stays itself twice."""
+        ko, sep, en = text.partition(" / ")
+        return cls(ko.strip(), en.strip()) if sep and ko.strip() and en.strip() else cls(text, text)
+
+
+def _side(fields: dict[str, object], side: int) -> dict[str, object]:
+    return {k: v[side] if type(v) is Both else v for k, v in fields.items()}
+
+
 def format(key: str, /, **fields: object) -> str:  # noqa: A001 - mirrors str.format on purpose
     """Return the message `key` in Korean, a newline, then English.
+
+    A field given as :class:`Both` fills the Korean line with its first side and the English with its second.
 
     Examples:
         >>> print(format("run.timeout", budget_s=90))
@@ -191,10 +220,10 @@ def format(key: str, /, **fields: object) -> str:  # noqa: A001 - mirrors str.fo
         stopped after exceeding its time budget of 90 s
     """
     ko, en = MESSAGES[key]
-    return f"{ko.format(**fields)}\n{en.format(**fields)}"
+    return f"{ko.format(**_side(fields, 0))}\n{en.format(**_side(fields, 1))}"
 
 
 def one_line(key: str, /, **fields: object) -> str:
     """Return the message `key` as ``Korean / English`` on one line (tables, progress lines)."""
     ko, en = MESSAGES[key]
-    return f"{ko.format(**fields)} / {en.format(**fields)}"
+    return f"{ko.format(**_side(fields, 0))} / {en.format(**_side(fields, 1))}"

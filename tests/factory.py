@@ -49,7 +49,8 @@ def demo_solution(budget_s: float = 30) -> NotebookNode:
     for name, body, ok, hidden in [
         ("add", "return a + b", "check_equal(add(1, 2), 3, name='add(1, 2)')", "check_equal(add(-1, 1), 0)"),
         ("double", "return [2 * x for x in xs]", "check_equal(double([1]), [2])", "check_equal(double([]), [])"),
-        ("square", "return x * x", "check_equal(square(3), 9)", "check_equal(square(-2), 4)"),
+        ("square", "return x * x", "check_equal(square(3), 9)",
+         "check_equal(square(-2), 4, name='square(음수) / square(a negative number)')"),
         ("greet", "return f'hi {name}'", "check_equal(greet('a'), 'hi a')", "check_equal(greet(''), 'hi ')"),
     ]:
         arg = {"add": "a, b", "double": "xs", "square": "x", "greet": "name"}[name]

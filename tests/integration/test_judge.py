@@ -129,3 +129,25 @@ def test_a_hidden_failure_names_no_class_the_answer_made(tmp_path, course):  # n
     assert points(result)["add_tests"] == 0
     hint = next(e for e in result.errors if e.startswith("add_tests"))
     assert "check_equal_add" not in hint and "(Exception)" in hint, hint
+
+
+def test_a_hidden_failure_names_the_requirement_its_check_states(tmp_path, course):  # noqa: F811
+    """The hint names what the failed hidden check verifies, from the check's own text, in both languages."""
+    result = grade_answer(tmp_path, course, "square_answer", "def square(x):\n    return 3 * x")
+    hint = next(e for e in result.errors if e.startswith("square_tests"))
+    ko, en = hint.splitlines()
+    assert "square(음수)의 값" in ko and "(AssertionError)" in en, hint
+    assert "the value of square(a negative number)" in en, hint
+    assert "-2" not in hint and "4" not in hint, hint
+
+
+def test_a_hidden_failure_shows_nothing_the_answer_said(tmp_path, course):  # noqa: F811
+    """An answer that raises a check's own message (or anything it read) inside the hidden test: the hint keeps
+    only the requirement the hidden cell's text states."""
+    result = grade_answer(tmp_path, course, "square_answer", (
+        "from grader.asserts import check\n"
+        "def square(x):\n    if x == 3:\n        return 9\n"
+        "    check(False, 'LEAKED ' + str(x) + ' / LEAKED ' + str(x))"))
+    assert points(result)["square_tests"] == 0
+    hint = next(e for e in result.errors if e.startswith("square_tests"))
+    assert "LEAKED" not in hint and "-2" not in hint and "square(a negative number)" in hint, hint

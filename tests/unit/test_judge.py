@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from grader import judge
-from grader.grade import judge_job, setup_cells
+from grader.grade import hidden_requirement, judge_job, setup_cells
 from tests.factory import answer, graded_cell, notebook
 
 KEY = b"k" * 32
@@ -128,3 +128,35 @@ def test_the_job_pairs_unchanged_setup_cells_and_marks_tests():
     assert job["setup"] == ["import math", "import json"]
     roles = [(c["index"], c["role"], c["setup"]) for c in job["cells"]]
     assert roles == [(0, "learner", 0), (1, "learner", None), (2, "test", None), (3, "learner", None)]
+
+
+HIDDEN = '''x = make()
+check_close(f(x), 2.0, name="f(x) for a uint8 input")
+for n in (1, 2):
+    y = g(n)
+    check(y > 0,
+          "양수여야 합니다 / must be positive")
+check_shape(z, (3,), name=f"model(x) for batch size {n}")
+check_equal(w, 1, name=label)
+'''
+
+
+@pytest.mark.parametrize(("line", "ko", "en"), [
+    (1, "f(x) for a uint8 input의 값", "the value of f(x) for a uint8 input"),  # the check the failed line led to
+    (2, "f(x) for a uint8 input의 값", "the value of f(x) for a uint8 input"),
+    (4, "양수여야 합니다", "must be positive"),
+    (6, "양수여야 합니다", "must be positive"),  # the second line of a call
+    (7, "model(x) for batch size {n}의 모양(shape)", "the shape of model(x) for batch size {n}"),  # fields as written
+])
+def test_hidden_requirement_is_the_failed_checks_own_text(line, ko, en):
+    assert hidden_requirement(HIDDEN, line) == (ko, en)
+
+
+@pytest.mark.parametrize("line", [8, 9, None, "2", 2.0])
+def test_hidden_requirement_none_without_a_literal_text_or_a_line(line):
+    """A computed name (line 8), a line past every check, or a line that is not an int: no requirement."""
+    assert hidden_requirement(HIDDEN, line) is None
+
+
+def test_hidden_requirement_of_a_cell_that_does_not_parse():
+    assert hidden_requirement("check(", 1) is None
