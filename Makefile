@@ -53,9 +53,9 @@ endif
 exercises: setup ## regenerate exercises/ from solutions/ (nbgrader)
 	$(COURSE) exercises
 
-grade: setup ## grade one notebook: make grade NB=exercises/01_tensors.ipynb
-	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb"; exit 2; }
-	$(COURSE) grade "$(NB)"
+grade: setup ## grade one notebook: make grade NB=exercises/01_tensors.ipynb [HTML=feedback.html]
+	@test -n "$(NB)" || { echo "usage: make grade NB=path/to/notebook.ipynb [HTML=feedback.html]"; exit 2; }
+	$(COURSE) grade "$(NB)" $(if $(HTML),--html "$(HTML)")
 
 grade-all: setup ## grade a class: make grade-all DIR=submitted [OUT=build/grades] [JOBS=n] [ASSIGNMENT=01_tensors]
 	@test -n "$(DIR)" || { echo "usage: make grade-all DIR=path/to/submitted [OUT=build/grades]"; exit 2; }

@@ -75,6 +75,8 @@ class Submission:
     cells: list[CellScore] = field(default_factory=list)
     feedback: str | None = None
     """The feedback page, relative to the output folder (None if it could not be written)."""
+    notebook: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+    """The notebook as graded, for the feedback page only (:attr:`GradeResult.notebook`); not in the gradebook."""
 
     @property
     def points(self) -> dict[str, float]:
@@ -94,7 +96,7 @@ class Submission:
         """Return the record as a GradeResult (what the feedback page is made from)."""
         return GradeResult(path=self.path, assignment=self.assignment, score=self.score, max_score=self.max_score,
                            cells=list(self.cells), errors=list(self.errors), seconds=self.seconds,
-                           status="unreadable" if self.status == "unreadable" else "graded")
+                           status="unreadable" if self.status == "unreadable" else "graded", notebook=self.notebook)
 
 
 @dataclass(frozen=True)
@@ -268,7 +270,7 @@ def _grade_one(item: _Found, *, solutions: Path, parts: dict[str, dict[str, floa
         return unscored("error", messages.format("gradeall.failed", error=f"{type(err).__name__}: {err}"[:500]))
     return Submission(student=item.student, assignment=result.assignment, path=str(item.path), status=result.status,
                       score=result.score, max_score=result.max_score, seconds=result.seconds,
-                      errors=list(result.errors), cells=list(result.cells))
+                      errors=list(result.errors), cells=list(result.cells), notebook=result.notebook)
 
 
 def _failed(err: CourseError) -> str:

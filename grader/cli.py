@@ -174,7 +174,9 @@ def mutations() -> None:
 @click.option("--assignment", default=None, help="The exercise, e.g. 01_tensors (default: from the file name).")
 @click.option("--solutions", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
               help="The folder of nbgrader source notebooks (default: the course's solutions/).")
-def grade(path: Path, as_json: bool, assignment: str | None, solutions: Path | None) -> None:
+@click.option("--html", "html_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write the bilingual feedback page (the notebook as graded) to this file.")
+def grade(path: Path, as_json: bool, assignment: str | None, solutions: Path | None, html_path: Path | None) -> None:
     """Grade one submission; the file is never modified."""
     from grader.grade import format_table, grade_notebook
     from grader.paths import SOLUTIONS
@@ -186,6 +188,11 @@ def grade(path: Path, as_json: bool, assignment: str | None, solutions: Path | N
             click.echo(json.dumps({"score": 0, "max_score": 0, "cells": [], "errors": [str(err)]}, ensure_ascii=False))
             sys.exit(1)
         _fail(err)
+    if html_path is not None:
+        from grader.feedback import feedback_html
+        from grader.nbio import write_atomic
+
+        write_atomic(html_path, feedback_html(result, path.stem))
     click.echo(json.dumps(result.to_dict(), indent=1, ensure_ascii=False) if as_json else format_table(result))
     sys.exit(1 if result.status == "unreadable" else 0)
 

@@ -9,9 +9,15 @@ can be mailed or uploaded to any learning platform as it is.
 from __future__ import annotations
 
 import html
+import re
+import sys
+import tempfile
+from pathlib import Path, PurePath
+from typing import Any
 
 from grader import messages
 from grader.models import GradeResult
+from grader.paths import ROOT
 
 #: Hangul-capable fonts first (NanumGothic comes with ``make setup``), then the platform's own.
 FONT_STACK = ('"NanumGothic", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", '
@@ -30,6 +36,17 @@ tr.failed td.status {{ color: #a3160b; }}
 tr.not_run td.status {{ color: #7a5a00; }}
 tr.tampered td.status {{ color: #a3160b; font-weight: bold; }}
 tfoot td {{ font-weight: bold; }}
+.cell {{ margin: .8rem 0; }}
+.cell pre {{ margin: 0; }}
+pre.src {{ background: #f3f6fa; border-color: #c9d6e3; }}
+pre.out {{ background: #fff; border-style: dashed; }}
+pre.err {{ background: #fff3f2; border-color: #e4b4ae; }}
+.part {{ font-size: .9rem; padding: .15rem .5rem; border: 1px solid #ccc; border-bottom: none; display: inline-block; }}
+.part.passed {{ color: #11691f; }}
+.part.failed, .part.tampered {{ color: #a3160b; }}
+.part.not_run {{ color: #7a5a00; }}
+.part.answer {{ color: #1b4f8a; }}
+.md {{ border-left: 3px solid #eee; padding-left: .8rem; }}
 pre {{ white-space: pre-wrap; word-break: break-word; background: #f6f6f6; border: 1px solid #ddd;
       padding: .6rem; font-family: "D2Coding", "NanumGothicCoding", "DejaVu Sans Mono", monospace; }}
 """
@@ -51,6 +68,65 @@ def _pair(key: str, tag: str = "span", **fields: object) -> str:
 def _status_text(status: str) -> str:
     key = f"grade.status.{status}"
     return _pair(key) if key in messages.MESSAGES else _e(status)
+
+
+def _markdown(text: str) -> str:
+    """A learner's (or the exercise's) markdown as HTML, with any HTML inside it shown as text."""
+    try:
+        import mistune
+
+        return str(mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])(text))
+    except Exception:  # noqa: BLE001 - without a renderer (or on odd input) the text itself, escaped
+        return f"<pre>{_e(text)}</pre>"
+
+
+def _scrubber(path: str) -> Any:
+    """Return a function that removes the grading machine's paths from a text a learner will read.
+
+    The submission's own path becomes its file name; the course's folder, the home folder, Python's
+    prefixes and the grader's scratch folders become ``…``.
+    """
+    name = PurePath(path).name
+    folders = {str(ROOT), str(Path.home()), sys.prefix, sys.base_prefix, str(PurePath(path).parent)}
+    folders = sorted((f for f in folders if len(f) > 1), key=len, reverse=True)
+    scratch = re.compile(re.escape(tempfile.gettempdir()) + r"/course-grade-[^/\s]*")
+
+    def scrub(text: object) -> str:
+        text = str(text)
+        for candidate in {path, str(Path(path).resolve()) if path else ""} - {""}:
+            text = text.replace(candidate, name)
+        text = scratch.sub("…", text)
+        for folder in folders:
+            text = text.replace(folder, "…")
+        return text
+
+    return scrub
+
+
+def _notebook_section(result: GradeResult, scrub: Any) -> str:
+    """The graded notebook: each cell in order, a test cell under its part's points and status."""
+    by_part = {c.grade_id: c for c in result.cells}
+    blocks = []
+    for cell in result.notebook:
+        if cell.get("type") == "markdown":
+            blocks.append(f'<div class="cell md">{_markdown(scrub(cell.get("source", "")))}</div>')
+            continue
+        head = ""
+        part = by_part.get(cell.get("grade_id") or "")
+        if part is not None:
+            css = part.status if part.status in _CELL_STATUSES else "other"
+            head = (f'<div class="part {css}"><code>{_e(part.grade_id)}</code> · {part.points:g} / '
+                    f'{part.max_points:g} · {_status_text(part.status)}</div>')
+        elif cell.get("answer"):
+            head = f'<div class="part answer">{_pair("feedback.answer", grade_id=cell.get("grade_id"))}</div>'
+        body = [f'<pre class="src">{_e(scrub(cell.get("source", "")))}</pre>'] if cell.get("source") else []
+        for output in cell.get("outputs", []):
+            css = "err" if output.get("kind") == "error" else "out"
+            body.append(f'<pre class="{css}">{_e(scrub(output.get("text", "")))}</pre>')
+        blocks.append(f'<div class="cell code">{head}{"".join(body)}</div>')
+    if not blocks:
+        return ""
+    return f'<h2>{_pair("feedback.notebook")}</h2>\n<p>{_pair("feedback.notebook_note")}</p>\n' + "\n".join(blocks)
 
 
 def feedback_html(result: GradeResult, student: str, *, status: str | None = None) -> str:
@@ -80,7 +156,9 @@ def feedback_html(result: GradeResult, student: str, *, status: str | None = Non
             f'<td class="status">{_status_text(cell.status)}</td></tr>')
     if not rows:
         rows.append(f'<tr><td colspan="4">{_pair("feedback.no_parts")}</td></tr>')
-    errors = "\n".join(f"<pre>{_e(text)}</pre>" for text in result.errors) or f"<p>{_pair('feedback.no_errors')}</p>"
+    scrub = _scrubber(result.path)
+    errors = "\n".join(f"<pre>{_e(scrub(text))}</pre>" for text in result.errors) \
+        or f"<p>{_pair('feedback.no_errors')}</p>"
     return f"""<!DOCTYPE html>
 <html lang="ko">
 <head>
@@ -92,7 +170,7 @@ def feedback_html(result: GradeResult, student: str, *, status: str | None = Non
 </head>
 <body>
 <h1>{_pair("feedback.title", assignment=result.assignment, student=student)}</h1>
-<p>{_pair("feedback.file", path=result.path)}</p>
+<p>{_pair("feedback.file", path=PurePath(result.path).name)}</p>
 <p>{_pair("feedback.status")}: <strong>{overall_text}</strong></p>
 <h2>{_pair("feedback.parts")}</h2>
 <table>
@@ -105,6 +183,7 @@ def feedback_html(result: GradeResult, student: str, *, status: str | None = Non
 </table>
 <h2>{_pair("feedback.errors")}</h2>
 {errors}
+{_notebook_section(result, scrub)}
 <p><small>{_pair("feedback.seconds", seconds=result.seconds)}</small></p>
 </body>
 </html>

@@ -18,6 +18,7 @@ import contextlib
 import copy
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbformat import NotebookNode
@@ -90,7 +92,7 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
         parts = [g for g, ok in outcomes.items() if ok == "tampered"]
         errors.insert(0, messages.format("grade.tampered", parts=", ".join(parts) or "-",
                                          what="; ".join(tampering.what[:5])[:500]))
-    return _result(path, solution, tests, outcomes, errors, start)
+    return _result(path, solution, tests, outcomes, errors, start, notebook=graded_view(prepared))
 
 
 def _load(path: Path) -> tuple[NotebookNode | None, str | None]:
@@ -571,8 +573,49 @@ def _literal_text(node: ast.AST | None) -> str | None:
     return None
 
 
+#: How much of a cell's outputs the feedback page keeps, in characters.
+VIEW_OUTPUT_LIMIT = 20_000
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def graded_view(nb: NotebookNode) -> tuple[dict[str, Any], ...]:
+    """The notebook as graded, cell by cell, for the learner's feedback page.
+
+    Each cell is ``{"type": "markdown" | "code", "source", "outputs": [{"kind", "text"}], "grade_id",
+    "answer"}``: the learner's cells with what they printed, and the test cells with their visible part only.
+    Hidden tests are left out entirely (their text, their outputs and their errors): a failed one shows only
+    as its part's status and the hint in ``errors``. Outputs are plain text (ANSI colours removed, at most
+    :data:`VIEW_OUTPUT_LIMIT` characters a cell); the page escapes them.
+    """
+    view = []
+    for cell in nb.cells:
+        if cell.metadata.get("hidden_of") or cell.cell_type not in ("markdown", "code"):
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        outputs, left = [], VIEW_OUTPUT_LIMIT
+        for output in cell.get("outputs", []):
+            kind = output.get("output_type")
+            if kind == "stream":
+                text = output.get("text", "")
+            elif kind in ("execute_result", "display_data"):
+                text = output.get("data", {}).get("text/plain", "")
+            elif kind == "error":
+                text = "\n".join(output.get("traceback") or []) or f"{output.get('ename')}: {output.get('evalue')}"
+            else:
+                continue
+            text = _ANSI.sub("", text if isinstance(text, str) else "".join(text))[:max(left, 0)]
+            left -= len(text)
+            if text:
+                outputs.append({"kind": "error" if kind == "error" else "stream", "text": text})
+        view.append({"type": cell.cell_type, "source": str(cell.source)[:VIEW_OUTPUT_LIMIT], "outputs": outputs,
+                     "grade_id": meta.get("grade_id") if meta.get("grade") or meta.get("solution") else None,
+                     "answer": bool(meta.get("solution"))})
+    return tuple(view)
+
+
 def _result(path: Path, solution: Path, tests: dict[str, float], outcomes: dict[str, bool | None | str],
-            errors: list[str], start: float, status: str = "graded") -> GradeResult:
+            errors: list[str], start: float, status: str = "graded",
+            notebook: tuple[dict[str, Any], ...] = ()) -> GradeResult:
     label = {True: "passed", False: "failed", None: "not_run", "tampered": "tampered"}
     cells = [
         CellScore(grade_id=g, points=points if outcomes.get(g) is True else 0.0, max_points=points,
@@ -582,7 +625,7 @@ def _result(path: Path, solution: Path, tests: dict[str, float], outcomes: dict[
     return GradeResult(
         path=relative(path), assignment=solution.stem, score=sum(c.points for c in cells),
         max_score=sum(tests.values()), cells=cells, errors=errors, seconds=round(time.monotonic() - start, 2),
-        status=status,  # type: ignore[arg-type]
+        status=status, notebook=notebook,  # type: ignore[arg-type]
     )
 
 

@@ -119,6 +119,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "feedback.no_parts": ("채점한 부분이 없습니다", "no graded parts"),
     "feedback.errors": ("오류와 힌트", "Errors and hints"),
     "feedback.no_errors": ("오류가 없습니다.", "No errors."),
+    "feedback.notebook": ("채점한 노트북", "Your notebook as graded"),
+    "feedback.notebook_note": ("채점 때 실행한 그대로입니다: 여러분의 답과 보이는 검사의 출력, 각 부분의 점수. 숨은 검사는 보여 주지 않습니다.",
+                               "As it ran when graded: your answers, the visible checks' outputs and each part's points. Hidden checks are not shown."),
+    "feedback.answer": ("답: {grade_id}", "answer: {grade_id}"),
     "feedback.seconds": ("채점에 {seconds:.1f} 초 걸렸습니다", "graded in {seconds:.1f} s"),
     # --- course check ---
     "check.summary": ("노트북 {files}개 검사: 문제 {count}건", "{files} notebooks checked: {count} findings"),

@@ -70,10 +70,13 @@ class GradeResult:
     seconds: float
     status: Literal["graded", "unreadable"] = "graded"
     """``unreadable``: the file was not a notebook, so nothing ran (the score is 0)."""
+    notebook: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+    """The notebook as graded, for the feedback page: :func:`grader.grade.graded_view`'s cells (the
+    learner's cells and the visible tests, with their outputs; never a hidden test). Not in the JSON."""
 
     def to_dict(self) -> dict[str, Any]:
         """Return the object ``course grade --json`` prints."""
-        record = asdict(self)
+        record = {k: v for k, v in asdict(self).items() if k != "notebook"}
         record["cells"] = [c.to_dict() for c in self.cells]
         return record
 

@@ -217,10 +217,14 @@ def test_cli_json_contract_and_exit_codes(tmp_path, course):
     solutions, solution, _ = course
     runner = CliRunner()
     args = ["--solutions", str(solutions)]
-    ok = runner.invoke(main, ["grade", str(submit(tmp_path, nbformat.read(solution, 4))), "--json", *args])
+    page = tmp_path / "feedback.html"
+    ok = runner.invoke(main, ["grade", str(submit(tmp_path, nbformat.read(solution, 4))), "--json", *args,
+                              "--html", str(page)])
     record = json.loads(ok.output)
     assert ok.exit_code == 0 and record["score"] == record["max_score"] == 8
     assert {"grade_id", "points", "max_points", "status"} <= set(record["cells"][0])
+    assert "notebook" not in record, "the notebook view is for the page, not the JSON contract"
+    assert "<code>add_tests</code> · 2 / 2" in page.read_text(encoding="utf-8")
     bad = runner.invoke(main, ["grade", str(submit(tmp_path, b"{")), *args])
     assert bad.exit_code == 1 and "Traceback" not in bad.output and "Grade" in bad.output
     unknown = runner.invoke(main, ["grade", str(submit(tmp_path, b"{", name="zz.ipynb")), *args])

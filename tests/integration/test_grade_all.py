@@ -139,6 +139,10 @@ def check_feedback(records, out):
     page = (out / records["carol"].feedback).read_text(encoding="utf-8")
     assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '<html lang="ko">' in page and "합계 4 / 8" in page and "Total 4 / 8" in page
+    # The notebook as graded: carol's own answer, her part's points above its test, no hidden test, no path here
+    assert "return a - b" in page and "<code>add_tests</code> · 0 / 2 · 실패" in page
+    assert "HIDDEN" not in page and "add(-1, 1)" not in page
+    assert str(out.parent.parent) not in page and "99_demo.ipynb" in page
 
 
 def test_flat_folder_two_runs_at_once(tmp_path, course):

@@ -63,6 +63,60 @@ def test_feedback_is_bilingual_self_contained_korean_first():
     assert "http://" not in page and "https://" not in page and "@import" not in page
 
 
+def graded_notebook_result() -> GradeResult:
+    """A grade whose notebook view holds hostile markdown, code and outputs, and the grader's own paths."""
+    from dataclasses import replace
+
+    from grader.paths import ROOT
+
+    notebook = (
+        {"type": "markdown", "source": f"# Title\n\n{SCRIPT} <img src=x onerror=alert(3)> [x](javascript:alert(4))",
+         "outputs": [], "grade_id": None, "answer": False},
+        {"type": "code", "source": f"def add(a, b):\n    print('{SCRIPT}')\n    return a + b", "grade_id": "add_answer",
+         "answer": True, "outputs": [{"kind": "stream", "text": f"{SCRIPT}\n"}]},
+        {"type": "code", "source": "check_equal(add(1, 2), 3)", "grade_id": "add_tests", "answer": False,
+         "outputs": [{"kind": "error", "text": f'File "{ROOT}/.venvs/main/lib/python3.11/x.py", line 1\nValueError'}]},
+    )
+    return replace(hostile_result(), path="/srv/class/submitted/kim/99_demo.ipynb", notebook=notebook,
+                   errors=["missing: /srv/class/submitted/kim/99_demo.ipynb", f"{ROOT}/grader/grade.py"])
+
+
+def test_feedback_shows_the_graded_notebook_escaped_with_each_parts_points():
+    """The notebook view: every cell's text and output as text (markdown rendered, its HTML shown as text), the
+    part's points above its test cell, and no path of the grading machine anywhere."""
+    from grader.paths import ROOT
+
+    page = feedback_html(graded_notebook_result(), student="kim")
+    parser = Tags()
+    parser.feed(page)
+    assert not [t for t, attrs in parser.tags if t in ("script", "img", "iframe") or "onerror" in attrs]
+    assert not [attrs for t, attrs in parser.tags if t == "a" and "javascript" in attrs.get("href", "")]
+    assert "<h1>Title</h1>" in page and "채점한 노트북" in page and "Your notebook as graded" in page
+    assert page.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3  # markdown, answer source, its output
+    assert '<code>add_tests</code> · 2 / 2 · 통과' in page and "답: add_answer" in page
+    assert str(ROOT) not in page and "/srv/class" not in page, "a path of the grading machine reached the page"
+    assert "99_demo.ipynb" in page
+
+
+def test_graded_view_leaves_out_hidden_tests():
+    """graded_view keeps the learner's cells and the visible tests, with outputs; never a hidden cell."""
+    import nbformat
+
+    from grader.grade import graded_view
+
+    visible = nbformat.v4.new_code_cell("check_equal(add(1, 2), 3)", metadata={"nbgrader": {
+        "grade": True, "solution": False, "grade_id": "add_tests", "points": 2}})
+    visible.outputs = [nbformat.v4.new_output("stream", text="\x1b[31mred\x1b[0m ok\n")]
+    hidden = nbformat.v4.new_code_cell("### BEGIN HIDDEN TESTS\ncheck_equal(add(-7, 7), 0)",
+                                       metadata={"hidden_of": "add_tests"})
+    hidden.outputs = [nbformat.v4.new_output("error", ename="AssertionError", evalue="add(-7, 7): expected 0",
+                                             traceback=["add(-7, 7)"])]
+    view = graded_view(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# t"), visible, hidden]))
+    assert [c["type"] for c in view] == ["markdown", "code"]
+    assert view[1]["grade_id"] == "add_tests" and view[1]["outputs"] == [{"kind": "stream", "text": "red ok\n"}]
+    assert "-7" not in repr(view)
+
+
 def record(student, status="graded", points=(2, 0), errors=()):
     cells = [CellScore("add_tests", points[0], 2, "passed" if points[0] else "failed"),
              CellScore("greet_tests", points[1], 2, "passed" if points[1] else "failed")]
