@@ -18,10 +18,11 @@ ENVS=(main xla text)
 # `course grade` runs a student's kernel in; real data for chapters 06 and 07 (data/README.md):
 # the full Fashion-MNIST and the Asterisk speech prompts.
 DATA_PACKAGES=(dataset-fashion-mnist asterisk-core-sounds-en-wav)
-APT_PACKAGES=(fonts-nanum ffmpeg chromium bubblewrap "${DATA_PACKAGES[@]}")
+# g++: torch.compile's inductor and AOTInductor compile the C++ they generate (chapter 10).
+APT_PACKAGES=(fonts-nanum ffmpeg chromium bubblewrap g++ "${DATA_PACKAGES[@]}")
 # A machine that brings its own browser (Ubuntu's chromium is a snap shim; GitHub's runners have Chrome)
 # names it in COURSE_CHROMIUM, and setup leaves Chromium out.
-[[ -n "${COURSE_CHROMIUM:-}" ]] && APT_PACKAGES=(fonts-nanum ffmpeg bubblewrap "${DATA_PACKAGES[@]}")
+[[ -n "${COURSE_CHROMIUM:-}" ]] && APT_PACKAGES=(fonts-nanum ffmpeg bubblewrap g++ "${DATA_PACKAGES[@]}")
 
 say() { printf '[setup] %s\n' "$*"; }
 
@@ -49,7 +50,8 @@ if ((${#missing[@]})); then
     say "    sudo apt-get install ${missing[*]}      (Debian/Ubuntu)"
     say "    conda install -c conda-forge ffmpeg     (conda; fonts: any Hangul font such as NanumGothic)"
     say "  Without a Hangul font, Korean labels in figures show as boxes; without FFmpeg,"
-    say "  torchaudio.load/save raise ImportError; without Chromium the browser tests are skipped;"
+    say "  torchaudio.load/save raise ImportError; without g++, torch.compile fails (chapter 10);"
+    say "  without Chromium the browser tests are skipped;"
     say "  without bubblewrap, grading runs with resource limits only (no filesystem sandbox), and"
     say "  \`course grade --json\` reports it; without ${DATA_PACKAGES[*]}, chapters 06 and 07 stop"
     say "  at their first cell with a message naming the package (data/README.md). Everything else works."
