@@ -67,10 +67,10 @@ def check(paths: tuple[Path, ...], as_json: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def render(lang: str, keep_existing: bool, out: Path | None, paths: tuple[Path, ...]) -> None:
     """Write single-language copies under build/<lang>/."""
-    from grader.paths import BUILD, relative
+    from grader.paths import relative
     from grader.render import render_language
 
-    for path in render_language(lang, list(paths) or None, out=out or BUILD, overwrite=not keep_existing):
+    for path in render_language(lang, list(paths) or None, out=out, overwrite=not keep_existing):
         click.echo(relative(path))
 
 
@@ -116,10 +116,10 @@ def lab(langs: tuple[str, ...], port: int | None, prepare_only: bool, lab_args: 
               help="The website's folder (default: build/site).")
 def site(out: Path | None) -> None:
     """Build the bilingual static website from the executed lessons (run `make course` first)."""
-    from grader.website import SITE, build_site
+    from grader.website import build_site
 
     try:
-        report = build_site(out or SITE)
+        report = build_site(out)
     except CourseError as err:
         _fail(err)
     click.echo(messages.one_line("site.built", out=report.out, pages=report.pages,

@@ -14,7 +14,7 @@ from grader.execute import execute_notebook
 from grader.meta import read_meta
 from grader.models import RunResult
 from grader.nbio import read_notebook
-from grader.paths import BUILD, RUNNABLE, build_copy, discover, relative
+from grader.paths import RUNNABLE, build_copy, build_dir, discover, relative
 from grader.report import write_report
 
 
@@ -23,7 +23,7 @@ def select_notebooks(paths: list[str] | None = None, *, pattern: str | None = No
 
     Args:
         paths: notebook files or folders; None or empty means every lesson and solution.
-        pattern: keep only notebooks whose file name contains this text (``make course NB=01``).
+        pattern: keep only notebooks whose path inside the course contains this text (``make course NB=01``).
     """
     if not paths:
         found = discover(RUNNABLE)
@@ -32,8 +32,17 @@ def select_notebooks(paths: list[str] | None = None, *, pattern: str | None = No
         for entry in map(Path, paths):
             found += discover((entry,)) if entry.is_dir() else [entry]
     if pattern:
-        found = [p for p in found if pattern in p.name or pattern in str(p)]
+        found = [p for p in found if pattern in _course_name(p)]
     return found
+
+
+def _course_name(path: Path) -> str:
+    """What ``--match`` looks in: the path inside the course (``solutions/05_training.ipynb``), else the name.
+
+    Never the folders above the course: a checkout in a folder named ``main`` must not match ``--match main``.
+    """
+    inside = relative(path)
+    return inside if not Path(inside).is_absolute() else path.name
 
 
 def shard(notebooks: list[Path], spec: str | None) -> list[Path]:
@@ -48,8 +57,8 @@ def shard(notebooks: list[Path], spec: str | None) -> list[Path]:
     return notebooks[index - 1 :: count]
 
 
-def run_one(path: Path, *, kernel: str | None = None) -> RunResult:
-    """Execute one notebook into build/, returning a record even when it cannot start."""
+def run_one(path: Path, *, kernel: str | None = None, build: Path | None = None) -> RunResult:
+    """Execute one notebook into `build` (default: :func:`build_dir`), returning a record even when it cannot start."""
     try:
         meta = read_meta(read_notebook(path), path)
     except (CourseError, OSError, ValueError) as err:
@@ -61,7 +70,7 @@ def run_one(path: Path, *, kernel: str | None = None) -> RunResult:
     use = kernel or meta.kernel
     if not _kernel_installed(use):
         return _not_run(path, use, "failed", meta.budget_s, messages.one_line("run.kernel_missing", kernel=use))
-    return execute_notebook(path, build_copy(path), meta, kernel=use)
+    return execute_notebook(path, build_copy(path, build), meta, kernel=use)
 
 
 def _not_run(path: Path, kernel: str, status: str, budget_s: float, error: str) -> RunResult:
@@ -83,7 +92,7 @@ def run_course(
     jobs: int | None = None,
     shard_spec: str | None = None,
     kernel: str | None = None,
-    report_dir: Path = BUILD,
+    report_dir: Path | None = None,
     progress: Callable[[str], None] = print,
 ) -> list[RunResult]:
     """Execute notebooks in parallel, each in its own kernel and budget, and write the report.
@@ -94,7 +103,8 @@ def run_course(
         jobs: notebooks at once (default: the number of cores).
         shard_spec: ``"I/N"`` to run one of N shards (a CI matrix).
         kernel: run main-kernel notebooks in this kernel instead (others are skipped).
-        report_dir: where report.json and report.md go.
+        report_dir: the build folder: report.json, report.md and the executed copies go there
+            (default: :func:`grader.paths.build_dir`, read now).
         progress: called with one line per finished notebook.
 
     Returns:
@@ -104,10 +114,11 @@ def run_course(
     if not notebooks:
         raise UsageError("run.no_notebooks", paths=" ".join(paths or []) or pattern or "-")
     jobs = max(1, jobs or os.cpu_count() or 1)
+    report_dir = report_dir or build_dir()
     width = max(len(relative(p)) for p in notebooks)
 
     def one(path: Path) -> RunResult:
-        result = run_one(path, kernel=kernel)
+        result = run_one(path, kernel=kernel, build=report_dir)
         detail = f"  {result.error.splitlines()[0]}" if result.error else ""
         progress(f"{result.status:>7}  {result.path:<{width}}  {result.seconds:6.1f} s / {result.budget_s:.0f} s"
                  f"  {result.peak_rss_mb:7.0f} MB{detail}")

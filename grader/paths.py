@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -10,8 +11,23 @@ NOTEBOOKS = ROOT / "notebooks"
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 BUILD = ROOT / "build"
+"""The repository's build folder; code that writes there asks :func:`build_dir` when it runs instead."""
 VENVS = ROOT / ".venvs"
 DATA = ROOT / "data"
+
+#: Where `course run`, `course site` and `course render` write instead of build/ (tests set it per test).
+BUILD_ENV = "COURSE_BUILD"
+
+
+def build_dir() -> Path:
+    """The build folder, read when called: ``$COURSE_BUILD`` if set, else the repository's build/."""
+    configured = os.environ.get(BUILD_ENV)
+    return Path(configured).resolve() if configured else BUILD
+
+
+def sibling(path: Path, folder: str) -> Path:
+    """The notebook named like `path` in `folder` beside its own folder (solutions/x -> exercises/x)."""
+    return path.resolve().parent.parent / folder / path.name
 
 #: A course notebook is named NN_name.ipynb: two digits of chapter, an underscore, a slug.
 NOTEBOOK_NAME = re.compile(r"^(?P<chapter>\d{2})_(?P<slug>[a-z0-9_]+)\.ipynb$")
@@ -52,6 +68,6 @@ def relative(path: Path) -> str:
         return str(path)
 
 
-def build_copy(path: Path) -> Path:
-    """Return where the executed copy of `path` goes: build/<its folder>/<its name>."""
-    return BUILD / path.resolve().parent.name / path.name
+def build_copy(path: Path, build: Path | None = None) -> Path:
+    """Return where the executed copy of `path` goes: <build>/<its folder>/<its name>."""
+    return (build or build_dir()) / path.resolve().parent.name / path.name

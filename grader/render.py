@@ -8,7 +8,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from grader.nbio import read_notebook, write_notebook
-from grader.paths import BUILD, DATA, LINTED, discover
+from grader.paths import DATA, LINTED, build_dir, discover
 
 LANGUAGES = ("ko", "en")
 
@@ -30,7 +30,7 @@ def render_notebook(nb: NotebookNode, lang: str) -> NotebookNode:
     return nb
 
 
-def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = BUILD,
+def render_language(lang: str, paths: list[Path] | None = None, *, out: Path | None = None,
                     overwrite: bool = True) -> list[Path]:
     """Write single-language copies of `paths` (default: lessons, solutions, exercises).
 
@@ -43,7 +43,7 @@ def render_language(lang: str, paths: list[Path] | None = None, *, out: Path = B
     Returns:
         The files written.
     """
-    written = []
+    written, out = [], out or build_dir()
     for path in paths or discover(LINTED):
         target = out / lang / path.resolve().parent.name / path.name
         if overwrite or not target.exists():

@@ -15,14 +15,14 @@ from nbformat import NotebookNode
 
 from grader.errors import UsageError
 from grader.nbio import read_notebook, write_notebook
-from grader.paths import BUILD, EXERCISES, NOTEBOOKS, ROOT, discover, relative
+from grader.paths import EXERCISES, NOTEBOOKS, ROOT, build_dir, discover, relative
 from grader.render import LANGUAGES, render_notebook
 
 #: Sphinx's configuration, templates and style sheet for the site (one conf.py for both languages).
 WEB = Path(__file__).resolve().parent / "web"
 #: Where `course site` writes the website, and the Sphinx sources it stages first.
-SITE = BUILD / "site"
-STAGE = BUILD / "site-src"
+SITE, STAGE, EXECUTED = "site", "site-src", "notebooks"
+"""Folders inside the build folder (:func:`grader.paths.build_dir`, read when a function runs)."""
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 #: The labels the index pages use, per language.
@@ -50,7 +50,7 @@ class SiteReport:
     """Wall-clock time of the build."""
 
 
-def executed_lesson(source: Path, executed_dir: Path = BUILD / "notebooks") -> NotebookNode:
+def executed_lesson(source: Path, executed_dir: Path | None = None) -> NotebookNode:
     """Return the lesson `source` with the outputs of its executed copy from `course run`.
 
     The prose comes from the source (a typo fix needs no rerun); each code cell takes the outputs of the executed
@@ -59,6 +59,7 @@ def executed_lesson(source: Path, executed_dir: Path = BUILD / "notebooks") -> N
     Raises:
         UsageError: the executed copy is missing, failed, or ran different code.
     """
+    executed_dir = executed_dir or build_dir() / EXECUTED
     copy = executed_dir / source.name
     if not copy.is_file():
         raise UsageError("site.not_executed", path=relative(source))
@@ -127,13 +128,13 @@ def title_of(nb: NotebookNode) -> str:
     return "?"
 
 
-def stage(lang: str, *, out: Path = STAGE, executed_dir: Path = BUILD / "notebooks") -> list[tuple[Path, Path]]:
+def stage(lang: str, *, out: Path | None = None, executed_dir: Path | None = None) -> list[tuple[Path, Path]]:
     """Write the Sphinx sources of one language: lessons with outputs, released exercises and the index page.
 
     Returns:
         (lesson, exercise) pairs of staged paths in chapter order; exercise is None for lesson-only chapters.
     """
-    root = out / lang
+    root = (out or build_dir() / STAGE) / lang
     shutil.rmtree(root, ignore_errors=True)
     pairs = []
     for source in discover((NOTEBOOKS,)):
@@ -175,13 +176,16 @@ def landing_page() -> str:
             "<h1>파이토치 강의 · A PyTorch course</h1>\n<ul>\n" + links + "\n</ul>\n</body>\n</html>\n")
 
 
-def build_site(out: Path = SITE, *, stage_dir: Path = STAGE, executed_dir: Path = BUILD / "notebooks") -> SiteReport:
+def build_site(out: Path | None = None, *, stage_dir: Path | None = None,
+               executed_dir: Path | None = None) -> SiteReport:
     """Stage both languages and run Sphinx on each (two processes at once); write the landing page.
 
     Raises:
         UsageError: a lesson has no up-to-date executed copy (run `make course` first), or Sphinx failed.
     """
     start = time.perf_counter()
+    build = build_dir()
+    out, stage_dir = out or build / SITE, stage_dir or build / STAGE
     for lang in LANGUAGES:
         stage(lang, out=stage_dir, executed_dir=executed_dir)
     shutil.rmtree(out, ignore_errors=True)

@@ -10,17 +10,17 @@ from grader.assignments import release_notebook
 from grader.checks import finding
 from grader.models import Finding
 from grader.nbio import dumps
-from grader.paths import EXERCISES, SOLUTIONS, kind_of
+from grader.paths import kind_of, sibling
 
 
 def check_exercises(nb: NotebookNode, path: Path) -> list[Finding]:
     """For a solution: its release exists and matches; for an exercise: its solution exists."""
     kind = kind_of(path)
-    if kind == "exercise" and not (SOLUTIONS / path.name).exists():
+    if kind == "exercise" and not sibling(path, "solutions").exists():
         return [finding("X603", path)]
     if kind != "solution":
         return []
-    released = EXERCISES / path.name
+    released = sibling(path, "exercises")  # beside this solutions/ folder, not necessarily the repository's
     if not released.exists():
         return [finding("X602", path)]
     try:

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from grader.paths import build_dir
 from grader.render import LANGUAGES
-from grader.website import SITE
+from grader.website import SITE as SITE_FOLDER
 from tests.browser.conftest import screenshot
+
+SITE = build_dir() / SITE_FOLDER
 
 #: The heading a reader sees on the same lesson in each language.
 HEADINGS = {"ko": "01. 텐서", "en": "01. Tensors"}

@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from grader.paths import BUILD, relative
+from grader.paths import build_dir, relative
 from tests.course.conftest import RUNNABLE_NOTEBOOKS, nb_id
 
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, dict]:
-    path = BUILD / "report.json"
+    path = build_dir() / "report.json"
     if not path.exists():
         pytest.fail("build/report.json is missing: run `make course` first / 먼저 `make course`를 실행하세요")
     return {r["path"]: r for r in json.loads(path.read_text(encoding="utf-8"))}

@@ -10,6 +10,7 @@ from nbformat.v4 import new_code_cell
 
 from grader.cli import main
 from grader.course import run_course, select_notebooks, shard
+from grader.paths import ROOT, relative
 from tests.factory import notebook
 
 pytestmark = pytest.mark.kernel
@@ -27,6 +28,7 @@ def test_ok_failed_and_timeout_are_told_apart(write_nb, tmp_path):
                              course={"schema_version": 1, "budget_s": 3}), name="03_slow.ipynb")
     results = {r.path.split("/")[-1]: r for r in run([ok, bad, slow], tmp_path, jobs=3)}
     assert results["01_ok.ipynb"].status == "ok" and results["01_ok.ipynb"].peak_rss_mb > 10
+    assert (tmp_path / "build" / "notebooks" / "01_ok.ipynb").is_file(), "the executed copy goes to report_dir"
     assert results["02_bad.ipynb"].status == "failed"
     assert "cell 1" in results["02_bad.ipynb"].error and "ValueError: boom" in results["02_bad.ipynb"].error
     assert results["03_slow.ipynb"].status == "timeout" and results["03_slow.ipynb"].seconds < 3 + 15
@@ -79,14 +81,24 @@ def test_select_and_shard(tmp_path):
         with pytest.raises(UsageError):
             shard(items, spec)
     assert [p.name for p in select_notebooks(pattern="nothing-matches-this")] == []
+    # --match looks at the path inside the course, never the folders above it (a checkout named `main`).
+    assert select_notebooks(pattern=ROOT.name) == [p for p in select_notebooks() if ROOT.name in relative(p)]
+    assert [relative(p) for p in select_notebooks(pattern="solutions/05")] == ["solutions/05_training.ipynb"]
+    outside = tmp_path / ROOT.name / "notebooks"
+    outside.mkdir(parents=True)
+    (outside / "01_x.ipynb").write_text("{}")
+    assert select_notebooks([str(outside)], pattern=ROOT.name) == []
 
 
 def test_cli_run_exit_code(write_nb, tmp_path, monkeypatch):
     """Does `course run` exit 1 when a notebook fails, and print one line per notebook?"""
-    monkeypatch.setattr("grader.course.BUILD", tmp_path / "build")
+    monkeypatch.setenv("COURSE_BUILD", str(tmp_path / "build"))
     bad = write_nb(notebook(new_code_cell("1/0")), name="01_bad.ipynb")
     result = CliRunner().invoke(main, ["run", str(bad)])
     assert result.exit_code == 1 and "failed" in result.output and "ZeroDivisionError" in result.output
+    # The report and the executed copy land in this test's build folder, not the repository's build/.
+    assert "01_bad.ipynb" in (tmp_path / "build" / "report.json").read_text()
+    assert (tmp_path / "build" / "notebooks" / "01_bad.ipynb").is_file()
 
 
 def test_a_notebook_that_downloads_fails_loudly(write_nb, tmp_path):

@@ -9,12 +9,11 @@ from tests.factory import demo_solution
 
 
 @pytest.fixture
-def course(tmp_path, monkeypatch):
+def course(tmp_path):
+    """A course folder of its own: its solution is compared with ITS exercises/, not the repository's."""
     solutions, released = tmp_path / "solutions", tmp_path / "exercises"
     solutions.mkdir()
     released.mkdir()
-    monkeypatch.setattr(exercises, "SOLUTIONS", solutions)
-    monkeypatch.setattr(exercises, "EXERCISES", released)
     solution = solutions / "99_demo.ipynb"
     nbformat.write(demo_solution(), solution)
     return solution, released / "99_demo.ipynb"
