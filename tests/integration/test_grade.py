@@ -227,15 +227,52 @@ def test_cli_json_contract_and_exit_codes(tmp_path, course):
     assert "<code>add_tests</code> · 2 / 2" in page.read_text(encoding="utf-8")
     bad = runner.invoke(main, ["grade", str(submit(tmp_path, b"{")), *args])
     assert bad.exit_code == 1 and "Traceback" not in bad.output and "Grade" in bad.output
+    bad_json = runner.invoke(main, ["grade", str(submit(tmp_path, b"{")), "--json", *args])
+    record = json.loads(bad_json.output)
+    assert bad_json.exit_code == 1 and record["status"] == "unreadable" and record["score"] == 0, bad_json.output
     unknown = runner.invoke(main, ["grade", str(submit(tmp_path, b"{", name="zz.ipynb")), *args])
     assert unknown.exit_code == 2 and "exercise" in unknown.output
 
 
 def test_a_submission_cannot_reach_the_network(tmp_path, course):
-    """Does an answer that opens a remote connection fail its part under the offline guard?"""
-    result = grade_answer(tmp_path, course, "greet_answer", (
-        "import socket\nsocket.create_connection(('8.8.8.8', 53), timeout=2)\n"
-        "def greet(name):\n    return f'hi {name}'"))
+    """An answer connects to a server that IS reachable from this machine (on its own non-loopback address, so the
+    test can fail where there is no route outside): the connection never arrives and the part fails."""
+    import socket
+    import threading
+
+    import psutil
+
+    address = next((a.address for addrs in psutil.net_if_addrs().values() for a in addrs
+                    if a.family == socket.AF_INET and not a.address.startswith("127.")), None)
+    if address is None:
+        pytest.skip("this machine has no non-loopback IPv4 address to serve on")
+    arrived = []
+    with socket.socket() as server:
+        server.bind((address, 0))
+        server.listen()
+        server.settimeout(0.5)
+        port = server.getsockname()[1]
+        done = threading.Event()
+
+        def accept():
+            while not done.is_set():
+                try:
+                    arrived.append(server.accept()[0])
+                except OSError:
+                    pass
+
+        thread = threading.Thread(target=accept, daemon=True)
+        thread.start()
+        with socket.create_connection((address, port), timeout=5):
+            pass  # reachable from here: the test is not vacuous
+        result = grade_answer(tmp_path, course, "greet_answer", (
+            f"import socket\nsocket.socket().connect(({address!r}, {port}))\n"
+            "def greet(name):\n    return f'hi {name}'"))
+        done.set()
+        thread.join(timeout=5)
+    for connection in arrived:
+        connection.close()
+    assert len(arrived) == 1, "the answer's connection reached a server outside the sandbox"
     assert points(result)["greet_tests"] == 0 and result.score == 6
 
 

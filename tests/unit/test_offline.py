@@ -19,6 +19,17 @@ def test_remote_lookups_and_connections_are_refused_with_a_bilingual_error():
             udp.sendto(b"x", ("1.1.1.1", 53))
 
 
+@pytest.mark.parametrize(("family", "address"), [(socket.AF_INET, ("8.8.8.8", 53)),
+                                                 (socket.AF_INET6, ("2001:4860:4860::8888", 53, 0, 0))])
+@pytest.mark.parametrize("method", ["connect", "connect_ex"])
+def test_a_socket_connecting_by_number_is_refused_before_it_leaves(family, address, method):
+    """connect/connect_ex with a numeric address never asks the resolver: the socket methods themselves refuse."""
+    with offline(), socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        with pytest.raises(OfflineError, match="network access is blocked"):
+            getattr(sock, method)(address)
+
+
 def test_loopback_still_works_and_the_guard_comes_off():
     """Does a local server still answer under the guard, and is socket restored afterwards?"""
     original = socket.getaddrinfo
