@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from grader.paths import build_dir
+from grader.paths import EXERCISES, build_dir
 from grader.render import LANGUAGES
 from grader.website import SITE as SITE_FOLDER
 from tests.browser.conftest import screenshot
 
 SITE = build_dir() / SITE_FOLDER
+
+#: Fonts with Hangul glyphs: the course's NanumGothic and the platforms' own.
+HANGUL_FONTS = ("NanumGothic", "Noto Sans KR", "Noto Sans CJK", "Apple SD Gothic Neo", "Malgun Gothic")
 
 #: The heading a reader sees on the same lesson in each language.
 HEADINGS = {"ko": "01. 텐서", "en": "01. Tensors"}
@@ -88,7 +91,11 @@ def test_korean_text_uses_a_hangul_font(site: str, page: object) -> None:
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "article section p"})["nodeId"]
     fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     used = {f["familyName"]: f["glyphCount"] for f in fonts}
-    assert any("Nanum" in name or "Gothic" in name or "Noto" in name for name in used), used
+    text = page.evaluate("document.querySelector('article section p').textContent")
+    hangul = sum("\uac00" <= ch <= "\ud7a3" for ch in text)
+    drawn = sum(count for name, count in used.items() if any(k in name for k in HANGUL_FONTS))
+    # Every Hangul syllable drawn by a Hangul font (a Latin fallback would draw tofu for them).
+    assert hangul > 0 and drawn >= hangul, (hangul, used)
 
 
 def test_formulas_and_code_render(site: str, page: object) -> None:
@@ -121,7 +128,9 @@ def test_every_page_and_image_loads(site: str, page: object, lang: str) -> None:
 
 
 def test_exercises_carry_no_solutions() -> None:
-    for path in (SITE / "en" / "exercises").glob("*.html"):
+    pages = sorted((SITE / "en" / "exercises").glob("*.html"))
+    assert [p.stem for p in pages] == sorted(p.stem for p in EXERCISES.glob("*.ipynb")), "an exercise page is missing"
+    for path in pages:
         text = path.read_text(encoding="utf-8")
         assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, path.name
         assert "NotImplementedError" in text, path.name
