@@ -26,7 +26,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "kernel '{kernel}' is not installed: run `make setup` first"),
     "run.skipped_kernel": ("이 인터프리터에서는 커널 '{kernel}'을(를) 쓸 수 없어 건너뜁니다",
                            "skipped: kernel '{kernel}' is not available with this interpreter"),
-    "run.failed": ("실행 실패: {error}", "execution failed: {error}"),
     "run.summary": ("노트북 {total}개 중 {ok}개 성공, {failed}개 실패, {skipped}개 건너뜀 ({seconds:.0f} 초)",
                     "{ok} of {total} notebooks ok, {failed} failed, {skipped} skipped ({seconds:.0f} s)"),
     "run.no_notebooks": ("실행할 노트북이 없습니다: {paths}", "no notebooks to run: {paths}"),
