@@ -1,7 +1,9 @@
 """The sandbox around a graded kernel (grader.sandbox): what a hostile answer cannot see, change or start.
 
 Each case runs only where the machine provides the layer it tests (bubblewrap; a pids cgroup), as
-setup provides on Debian as root; elsewhere it skips and says why. README says what is enforced.
+setup provides on Debian as root; elsewhere it skips and says why, except in CI (``CI`` set), whose
+machines get every layer from setup: there a missing layer fails, as the browser tests do without
+Chromium. README says what is enforced.
 """
 
 from __future__ import annotations
@@ -26,9 +28,25 @@ from grader.paths import ROOT, SOLUTIONS, VENVS
 from tests.integration.test_grade import answer_cell, course, grade_answer, points, submit  # noqa: F401 - `course` is a fixture
 
 pytestmark = pytest.mark.kernel
-needs_bwrap = pytest.mark.skipif(sandbox.bwrap() is None, reason="bubblewrap is not installed or not allowed here")
-needs_netns = pytest.mark.skipif(not sandbox.private_network(), reason="bubblewrap may not unshare the network here")
-needs_cgroup = pytest.mark.skipif(not sandbox.describe()["pids_cgroup"], reason="no pids cgroup can be made here")
+LAYERS = {"bubblewrap": (sandbox.bwrap() is not None, "bubblewrap is not installed or not allowed here"),
+          "network": (sandbox.private_network(), "bubblewrap may not unshare the network here"),
+          "cgroup": (bool(sandbox.describe()["pids_cgroup"]), "no pids cgroup can be made here")}
+
+
+def _needs(layer: str) -> pytest.MarkDecorator:
+    """Skip where the machine lacks `layer`, except in CI, where :func:`test_ci_has_every_layer` fails instead."""
+    present, reason = LAYERS[layer]
+    return pytest.mark.skipif(not present and not os.environ.get("CI"), reason=reason)
+
+
+needs_bwrap, needs_netns, needs_cgroup = _needs("bubblewrap"), _needs("network"), _needs("cgroup")
+
+
+@pytest.mark.skipif(not os.environ.get("CI"), reason="outside CI a machine may lack a layer (the tests say which)")
+def test_ci_has_every_layer():
+    """CI's machines get bubblewrap and a writable pids cgroup from setup: a missing layer is a failure there."""
+    missing = [f"{layer}: {reason}" for layer, (present, reason) in LAYERS.items() if not present]
+    assert not missing, missing
 FULL = {"add_tests": 2, "double_tests": 2, "square_tests": 2, "greet_tests": 2}
 
 
