@@ -6,13 +6,40 @@ each naming one `mistake` of the catalogue; the suite proves every one loses exa
 
 from __future__ import annotations
 
+import copy
 import tomllib
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
+
+from nbformat import NotebookNode
 
 from grader.paths import ROOT
 
 WRONG_ANSWERS = ROOT / "tests" / "course" / "wrong_answers"
+
+
+_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
+
+
+def with_answers(nb: NotebookNode, answers: Mapping[str, str]) -> NotebookNode:
+    """Return a copy of `nb` whose cells with these grade ids hold these sources (a learner's answers).
+
+    Raises:
+        KeyError: a grade id that no cell of `nb` has (a typo must not leave the cell as it was).
+    """
+    nb = copy.deepcopy(nb)
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    for grade_id, source in answers.items():
+        cells[grade_id].source = source.strip("\n")
+    return nb
+
+
+def solution_answers(solution: NotebookNode, *, markers: bool = False) -> dict[str, str]:
+    """The answer cells of a solution notebook: grade id -> source (without the SOLUTION marker lines)."""
+    return {c.metadata.nbgrader["grade_id"]: c.source if markers else
+            "\n".join(line for line in c.source.splitlines() if line.strip() not in _MARKERS)
+            for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution")}
 
 
 def read_mistakes() -> dict[str, dict[str, str]]:

@@ -26,7 +26,7 @@ import psutil
 
 from grader.assignments import release_notebook
 from grader.execute import rss_mb
-from grader.mutations import read_wrong_answers
+from grader.mutations import read_wrong_answers, with_answers
 from grader.paths import EXERCISES, SOLUTIONS
 
 BIN = Path(sys.executable).parent
@@ -60,14 +60,11 @@ def build_class(exercise: str, students: int, root: Path) -> dict[str, str]:
         if family == "broken":
             path.write_bytes(BROKEN[detail])
             continue
-        nb = nbformat.from_dict(json.loads(json.dumps(release if family == "release" else solution)))
+        nb = release if family == "release" else solution
         if family == "wrong":
-            entry = wrong[int(detail)]
-            cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == entry["answer"])
-            cell.source = entry["source"].strip("\n")
+            nb = with_answers(nb, {wrong[int(detail)]["answer"]: wrong[int(detail)]["source"]})
         elif family == "hostile":
-            cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == answer_ids[0])
-            cell.source = HOSTILE[detail]
+            nb = with_answers(nb, {answer_ids[0]: HOSTILE[detail]})
         nbformat.write(nb, path)
     return roster
 

@@ -25,19 +25,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from grader import sandbox  # noqa: E402
 from grader.assignments import release_notebook  # noqa: E402
 from grader.grade import grade_notebook  # noqa: E402
+from grader.mutations import with_answers  # noqa: E402
 from grader.paths import ROOT  # noqa: E402
 from tests.factory import demo_solution  # noqa: E402
 
 BUDGET_S = 12
-
-
-def answers(solution: nbformat.NotebookNode, **sources: str) -> nbformat.NotebookNode:
-    nb = copy.deepcopy(solution)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in sources:
-            cell.source = sources[grade_id]
-    return nb
 
 
 def tampered(solution: nbformat.NotebookNode, how: str) -> nbformat.NotebookNode:
@@ -83,7 +75,7 @@ def cases(solution: nbformat.NotebookNode, release: nbformat.NotebookNode, work:
             square.pop(name)
     table: dict[str, object] = {"correct solution": solution, "untouched release": release}
     for name, code in square.items():
-        table[name] = answers(solution, square_answer=code + "\ndef square(x):\n    return x * x")
+        table[name] = with_answers(solution, {"square_answer": code + "\ndef square(x):\n    return x * x"})
     for how in ("points", "edited", "deleted", "duplicate", "checksum"):
         table[f"tampered: {how}"] = tampered(solution, how)
     table["outputs pre-filled to look passed (release)"] = tampered(release, "prefilled")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import os
 import secrets
 import signal
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from grader.mutations import solution_answers, with_answers
 from grader.nbio import read_notebook, write_notebook
 from grader.paths import EXERCISES, ROOT, SOLUTIONS
 from grader.render import render_notebook
@@ -85,14 +85,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 def answered_release(name: str) -> object:
     """The released exercise with every answer cell taken from the solution: what a learner who solved it has."""
     release, solution = read_notebook(EXERCISES / f"{name}.ipynb"), read_notebook(SOLUTIONS / f"{name}.ipynb")
-    answers = {c.metadata["nbgrader"]["grade_id"]: c.source for c in solution.cells
-               if c.metadata.get("nbgrader", {}).get("solution")}
-    done = copy.deepcopy(release)
-    for cell in done.cells:
-        meta = cell.metadata.get("nbgrader", {})
-        if meta.get("solution"):
-            cell.source = answers[meta["grade_id"]]
-    return render_notebook(done, "en")
+    return render_notebook(with_answers(release, solution_answers(solution, markers=True)), "en")
 
 
 def open_notebook(page: object, lab: Lab, path: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import nbformat
 import pytest
 
 from grader.grade import grade_notebook
-from grader.mutations import read_mistakes, read_wrong_answers
+from grader.mutations import read_mistakes, read_wrong_answers, with_answers
 from grader.paths import EXERCISES
 from tests.course.conftest import SOLUTION_NOTEBOOKS, nb_id
 
@@ -22,6 +21,10 @@ def wrong_answers(solution: Path) -> list[dict]:
 
 
 CASES = [(s, w) for s in SOLUTION_NOTEBOOKS for w in wrong_answers(s)]
+
+
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def grade_as(nb, tmp_path: Path, name: str):
@@ -66,11 +69,9 @@ def test_every_graded_part_is_proven_by_cataloged_mistakes(solution):
                          ids=[f"{nb_id(s)}:{w['answer']}:{i}" for i, (s, w) in enumerate(CASES)])
 def test_wrong_answer_loses_its_points(solution, wrong, tmp_path):
     """Does this plausible mistake lose exactly the parts it should?"""
-    nb = copy.deepcopy(nbformat.read(solution, 4))
-    cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == wrong["answer"]]
-    assert len(cells) == 1, f"no answer cell {wrong['answer']}"
-    cells[0].source = wrong["source"].strip("\n")
-    result = grade_as(nb, tmp_path, solution.name)
+    nb = nbformat.read(solution, 4)
+    assert [_grade_id(c) for c in nb.cells].count(wrong["answer"]) == 1, f"no single answer cell {wrong['answer']}"
+    result = grade_as(with_answers(nb, {wrong["answer"]: wrong["source"]}), tmp_path, solution.name)
     scores = {c.grade_id: c for c in result.cells}
     for grade_id, cell in scores.items():
         if grade_id in wrong["loses"]:

@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from grader.cli import main
 from grader.errors import UsageError
 from grader.exchange import COURSE_ID, Course, exchange_root, learner_config, release
+from grader.mutations import solution_answers, with_answers
 from grader.paths import BUILD, EXERCISES, ROOT, SOLUTIONS
 
 ASSIGNMENT = "01_tensors"
@@ -72,16 +73,7 @@ def together(*runs: tuple[User, list[str]]) -> list[str]:
 
 def answered(release: Path) -> nbformat.NotebookNode:
     """What a learner saves in JupyterLab after typing the solution into each answer cell."""
-    solution = nbformat.read(SOLUTIONS / NOTEBOOK, 4)
-    answers = {c.metadata.nbgrader["grade_id"]: "\n".join(line for line in c.source.splitlines()
-                                                          if line.strip() not in MARKERS)
-               for c in solution.cells if c.metadata.get("nbgrader", {}).get("solution")}
-    nb = nbformat.read(release, 4)
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if grade_id in answers:
-            cell.source = answers[grade_id]
-    return nb
+    return with_answers(nbformat.read(release, 4), solution_answers(nbformat.read(SOLUTIONS / NOTEBOOK, 4)))
 
 
 IGNORED_TOP_LEVEL = {"build", ".ruff_cache", ".pytest_cache", "workspace"}

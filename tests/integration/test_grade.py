@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from grader.assignments import release_notebook
 from grader.cli import main
 from grader.grade import grade_notebook
+from grader.mutations import with_answers
 from tests.factory import demo_solution
 
 pytestmark = pytest.mark.kernel
@@ -56,9 +57,7 @@ def answer_cell(nb, grade_id):
 def grade_answer(tmp_path, course, grade_id, source):
     """Grade the demo solution with the answer cell `grade_id` replaced by `source`."""
     solutions, solution, _ = course
-    nb = nbformat.read(solution, 4)
-    answer_cell(nb, grade_id).source = source
-    return grade(submit(tmp_path, nb), solutions)
+    return grade(submit(tmp_path, with_answers(nbformat.read(solution, 4), {grade_id: source})), solutions)
 
 
 def points(result):

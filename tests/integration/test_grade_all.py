@@ -17,6 +17,7 @@ from click.testing import CliRunner
 from grader.assignments import release_notebook
 from grader.classroom import find_submissions, grade_all
 from grader.cli import main
+from grader.mutations import with_answers
 from grader.paths import ROOT
 from tests.factory import demo_solution
 
@@ -34,15 +35,6 @@ def course(tmp_path_factory):
     solution = solutions / "99_demo.ipynb"
     nbformat.write(demo_solution(budget_s=BUDGET_S), solution)
     return solutions, nbformat.read(solution, 4), release_notebook(solution)
-
-
-def with_answers(nb, **sources):
-    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
-    for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id", "")
-        if grade_id.removesuffix("_answer") in sources and grade_id.endswith("_answer"):
-            cell.source = sources[grade_id.removesuffix("_answer")]
-    return nb
 
 
 def put(path: Path, content) -> None:
@@ -68,9 +60,9 @@ def test_a_class_in_nbgrader_layout_graded_two_at_a_time(tmp_path, course):
     for student, content in {
         "alice": solution,
         "bob": release,
-        "carol": with_answers(solution, add="def add(a, b):\n    return a - b",
-                              greet=f"def greet(name):\n    raise AssertionError({SCRIPT!r})"),
-        "dave": with_answers(solution, add="def add(a, b):\n    while True:\n        pass"),
+        "carol": with_answers(solution, {"add_answer": "def add(a, b):\n    return a - b",
+                                        "greet_answer": f"def greet(name):\n    raise AssertionError({SCRIPT!r})"}),
+        "dave": with_answers(solution, {"add_answer": "def add(a, b):\n    while True:\n        pass"}),
         "erin": PNG,
         "frank": text[: len(text) // 2].encode(),
     }.items():
