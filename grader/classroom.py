@@ -227,7 +227,7 @@ def _warm(solutions: Path, names: set[str | None]) -> dict[str, dict[str, float]
     Threads then only read the cache, and ``import nbgrader`` is paid once.
     """
     from grader.assignments import CACHE, gradebook_notebook, release_notebook
-    from grader.grade import test_parts
+    from grader.prepare import test_parts
 
     paths = [solutions / f"{n}.ipynb" for n in names if n]
     if None in names:  # some exercise is only known from its grade ids: any solution may be needed

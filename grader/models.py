@@ -71,7 +71,7 @@ class GradeResult:
     status: Literal["graded", "unreadable"] = "graded"
     """``unreadable``: the file was not a notebook, so nothing ran (the score is 0)."""
     notebook: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
-    """The notebook as graded, for the feedback page: :func:`grader.grade.graded_view`'s cells (the
+    """The notebook as graded, for the feedback page: :func:`grader.verdicts.graded_view`'s cells (the
     learner's cells and the visible tests, with their outputs; never a hidden test). Not in the JSON."""
 
     def to_dict(self) -> dict[str, Any]:

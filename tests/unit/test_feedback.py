@@ -102,7 +102,7 @@ def test_graded_view_leaves_out_hidden_tests():
     """graded_view keeps the learner's cells and the visible tests, with outputs; never a hidden cell."""
     import nbformat
 
-    from grader.grade import graded_view
+    from grader.verdicts import graded_view
 
     visible = nbformat.v4.new_code_cell("check_equal(add(1, 2), 3)", metadata={"nbgrader": {
         "grade": True, "solution": False, "grade_id": "add_tests", "points": 2}})

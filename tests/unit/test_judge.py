@@ -11,7 +11,9 @@ import nbformat
 import pytest
 
 from grader import judge
-from grader.grade import hidden_requirement, judge_job, setup_cells
+from grader.judging import judge_job
+from grader.prepare import setup_cells
+from grader.verdicts import hidden_requirement
 from tests.factory import answer, graded_cell, notebook
 
 KEY = b"k" * 32
