@@ -126,6 +126,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- course check ---
     "check.summary": ("노트북 {files}개 검사: 문제 {count}건", "{files} notebooks checked: {count} findings"),
     # --- course check findings: code -> message ---
+    "C100": ("노트북을 읽을 수 없습니다: {error}", "unreadable notebook: {error}"),
     "C101": ("코드 셀에 출력이 남아 있습니다 (`course clean`)", "code cell has outputs (`course clean`)"),
     "C102": ("코드 셀에 실행 번호가 남아 있습니다 (`course clean`)", "code cell has an execution count (`course clean`)"),
     "C103": ("셀 id가 없습니다 (`course clean`)", "cell has no id (`course clean`)"),
@@ -147,13 +148,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "confirm.done": ("{path}: 번역 짝 {count}개 확인", "{path}: {count} translation pairs confirmed"),
     "confirm.refused": ("{path} [{cell}]: 구조가 다른 짝은 확인하지 않습니다 (`course check` 참고)",
                         "{path} [{cell}]: a pair whose structure differs is not confirmed (see `course check`)"),
-    "M301": ("{problem}", "{problem}"),
+    "M301": ("노트북 메타데이터가 올바르지 않습니다: {problem}", "invalid notebook metadata: {problem}"),
     "M302": ("등록되지 않은 커널입니다: {kernel} (kernels.toml)", "kernel is not a course kernel: {kernel} (kernels.toml)"),
     "M303": ("`raises-exception` 태그는 쓰지 않습니다: 오류는 try/except로 잡아 출력하세요",
              "no `raises-exception` tags: papermill fails the notebook anyway; catch and print the error"),
     "M304": ("`parameters` 셀은 하나까지입니다", "at most one `parameters` cell"),
     "M306": ("`deprecated-demo` 셀은 경고를 `warnings.catch_warnings`나 try/except로 잡아 보여 줘야 합니다",
              "a `deprecated-demo` cell shows the warning through `warnings.catch_warnings` or try/except"),
+    "M307": ("노트북 메타데이터에 course.budget_s(제한 시간)가 없습니다", "metadata.course.budget_s (the time budget) is missing"),
     "M305": ("노트북 이름은 NN_name.ipynb 형식이어야 합니다", "notebook names look like NN_name.ipynb"),
     "G401": ("용어집과 다른 번역어 '{used}'을(를) 썼습니다: '{term}'은(는) '{ko}'", "non-glossary rendering '{used}': the glossary says '{term}' = '{ko}'"),
     "E501": ("채점 부분이 {count}개뿐입니다 (최소 {minimum}개)", "only {count} graded parts (at least {minimum})"),

@@ -36,7 +36,7 @@ def run_checks(paths: list[Path], checks: list[Check] | None = None) -> list[Fin
         try:
             nb = read_notebook(path)
         except Exception as err:  # noqa: BLE001 - any unreadable file is reported, not raised
-            found.append(Finding("C100", relative(path), None, f"unreadable notebook: {err}"))
+            found.append(finding("C100", path, error=f"{type(err).__name__}: {err}"[:300]))
             continue
         for check in checks or all_checks():
             found += check(nb, path)

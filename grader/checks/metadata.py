@@ -27,7 +27,7 @@ def check_metadata(nb: NotebookNode, path: Path) -> list[Finding]:
         found.append(finding("M301", path, problem=err.params["problem"]))
     if "budget_s" not in nb.metadata.get("course", {}):
         # The default exists for tools; the course states every budget where a reader sees it.
-        found.append(finding("M301", path, problem="metadata.course.budget_s is missing"))
+        found.append(finding("M307", path))
     parameters = 0
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])

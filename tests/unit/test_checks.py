@@ -99,8 +99,12 @@ def test_metadata_findings(write_nb):
                   new_code_cell("b = 1", metadata={"tags": ["parameters"]}))
     nb.metadata.kernelspec.name = "python3"
     assert codes(metadata.check_metadata(nb, write_nb(nb, name="Lesson.ipynb"))) == ["M302", "M303", "M304", "M305"]
-    del nb.metadata.course["budget_s"]
-    assert "M301" in codes(metadata.check_metadata(nb, write_nb(nb)))
+    clean = notebook(new_code_cell("1"))
+    del clean.metadata.course["budget_s"]
+    assert codes(metadata.check_metadata(clean, write_nb(clean))) == ["M307"]
+    clean.metadata.course["budget_s"] = "ninety"
+    found = metadata.check_metadata(clean, write_nb(clean))
+    assert codes(found) == ["M301"] and "메타데이터가 올바르지" in found[0].message and "ninety" in found[0].message
 
 
 def test_a_deprecation_demo_must_show_its_warning(write_nb):
