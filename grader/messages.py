@@ -8,7 +8,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assert.failed": ("확인 실패: {what}", "Check failed: {what}"),
     "assert.equal": ("{name}: 기댓값 {expected!r}, 실제값 {actual!r}",
                      "{name}: expected {expected!r}, got {actual!r}"),
-    "assert.close": ("{name}: 값이 기댓값과 다릅니다 (최대 차이 {diff:.3g}, 허용 {atol:.3g})",
+    "assert.close": ("{name}: 값이 기댓값과 다릅니다 (최대 차이 {diff:.3g}, 허용 오차 {atol:.3g})",
                      "{name}: values differ from the expected ones (max difference {diff:.3g}, tolerance {atol:.3g})"),
     "assert.shape": ("{name}: 모양이 {expected}이어야 하는데 {actual}입니다",
                      "{name}: shape should be {expected}, got {actual}"),
@@ -21,7 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assert.visible_passed": ("보이는 검사를 통과했습니다. 채점 때는 숨은 검사도 실행됩니다.",
                               "Visible checks passed. Grading also runs hidden checks."),
     # --- course run ---
-    "run.timeout": ("시간 예산 {budget_s} 초를 넘어 중단했습니다", "stopped after exceeding its time budget of {budget_s} s"),
+    "run.timeout": ("제한 시간 {budget_s}초를 넘어 중단했습니다", "stopped after exceeding its time budget of {budget_s} s"),
     "run.kernel_missing": ("커널 '{kernel}'이(가) 없습니다. 먼저 `make setup`을 실행하세요",
                            "kernel '{kernel}' is not installed: run `make setup` first"),
     "run.skipped_kernel": ("이 인터프리터에서는 커널 '{kernel}'을(를) 쓸 수 없어 건너뜁니다",
@@ -54,14 +54,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "graded cell '{grade_id}' was changed in the submission ({what}) and was restored from the source"),
     "grade.duplicate_cell": ("채점 셀 '{grade_id}'이(가) 제출물에 두 번 있어 두 번째 것은 채점하지 않습니다",
                              "graded cell '{grade_id}' appears twice in the submission; the second copy is not graded"),
-    "grade.timeout": ("시간 예산 {budget_s} 초를 넘어 실행을 멈췄습니다 (셀 {cell}부터 실행되지 않음)",
+    "grade.timeout": ("제한 시간 {budget_s}초를 넘어 실행을 멈췄습니다. 셀 {cell}부터는 실행되지 않았습니다",
                       "execution stopped after its time budget of {budget_s} s (cells from {cell} on did not run)"),
-    "grade.kernel_died": ("커널이 종료되었습니다 (셀 {cell}): 이후 셀은 실행되지 않았습니다",
+    "grade.kernel_died": ("셀 {cell}에서 커널이 예기치 않게 죽었습니다. 그 뒤의 셀은 실행되지 않았습니다",
                           "the kernel died (cell {cell}); the cells after it did not run"),
     "grade.kernel_failed": ("커널을 시작하지 못했습니다: {error}", "the kernel could not start: {error}"),
     "grade.output_truncated": ("출력이 너무 많아 {limit} 바이트 이후는 버렸습니다",
                                "output was too long; everything after {limit} bytes was dropped"),
-    "grade.cell_timeout": ("셀이 {seconds} 초를 넘어 중단했습니다", "the cell ran past {seconds} s and was interrupted"),
+    "grade.cell_timeout": ("셀이 {seconds}초를 넘겨 중단되었습니다", "the cell ran past {seconds} s and was interrupted"),
     "grade.header": ("채점 결과: {path}", "Grade: {path}"),
     "grade.total": ("합계 {score:g} / {max_score:g}", "Total {score:g} / {max_score:g}"),
     "grade.status.passed": ("통과", "passed"),
@@ -133,7 +133,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "C104": ("셀 id가 중복됩니다: {id}", "duplicate cell id: {id}"),
     "C105": ("허용되지 않은 메타데이터가 있습니다: {keys} (`course clean`)", "metadata not on the allowlist: {keys} (`course clean`)"),
     "B201": ("마크다운 셀에 `ko` 또는 `en` 태그 하나가 있어야 합니다", "markdown cell needs exactly one of the tags `ko`, `en`"),
-    "B202": ("짝이 맞지 않는 {lang} 셀입니다 (한국어 셀 바로 뒤에 영어 셀)", "unpaired {lang} cell (each ko cell is followed by its en twin)"),
+    "B202": ("짝이 맞지 않는 {lang} 셀입니다. 한국어 셀 바로 뒤에는 그 영어 셀이 와야 합니다", "unpaired {lang} cell (each ko cell is followed by its en twin)"),
     "B203": ("한국어/영어 셀의 제목 구조가 다릅니다: {detail}", "ko/en twins have different headings: {detail}"),
     "B204": ("한국어/영어 셀의 인라인 코드가 다릅니다: {detail}", "ko/en twins have different code spans: {detail}"),
     "B205": ("한국어/영어 셀의 링크가 다릅니다: {detail}", "ko/en twins have different links: {detail}"),
@@ -150,14 +150,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "{path} [{cell}]: a pair whose structure differs is not confirmed (see `course check`)"),
     "M301": ("노트북 메타데이터가 올바르지 않습니다: {problem}", "invalid notebook metadata: {problem}"),
     "M302": ("등록되지 않은 커널입니다: {kernel} (kernels.toml)", "kernel is not a course kernel: {kernel} (kernels.toml)"),
-    "M303": ("`raises-exception` 태그는 쓰지 않습니다: 오류는 try/except로 잡아 출력하세요",
+    "M303": ("`raises-exception` 태그는 쓰지 않습니다: papermill은 그래도 노트북을 실패로 처리하므로, 오류는 try/except로 잡아 출력하세요",
              "no `raises-exception` tags: papermill fails the notebook anyway; catch and print the error"),
     "M304": ("`parameters` 셀은 하나까지입니다", "at most one `parameters` cell"),
     "M306": ("`deprecated-demo` 셀은 경고를 `warnings.catch_warnings`나 try/except로 잡아 보여 줘야 합니다",
              "a `deprecated-demo` cell shows the warning through `warnings.catch_warnings` or try/except"),
     "M307": ("노트북 메타데이터에 course.budget_s(제한 시간)가 없습니다", "metadata.course.budget_s (the time budget) is missing"),
     "M305": ("노트북 이름은 NN_name.ipynb 형식이어야 합니다", "notebook names look like NN_name.ipynb"),
-    "G401": ("용어집과 다른 번역어 '{used}'을(를) 썼습니다: '{term}'은(는) '{ko}'", "non-glossary rendering '{used}': the glossary says '{term}' = '{ko}'"),
+    "G401": ("용어집과 다른 번역어 '{used}'을(를) 썼습니다. 용어집에서 '{term}'은(는) '{ko}'입니다", "non-glossary rendering '{used}': the glossary says '{term}' = '{ko}'"),
     "E501": ("채점 부분이 {count}개뿐입니다 (최소 {minimum}개)", "only {count} graded parts (at least {minimum})"),
     "E502": ("답안 셀에 ### BEGIN SOLUTION / ### END SOLUTION 표시가 없습니다", "answer cell lacks ### BEGIN SOLUTION / ### END SOLUTION"),
     "E503": ("테스트 셀에 숨은 테스트(### BEGIN HIDDEN TESTS)가 없습니다", "test cell has no hidden tests (### BEGIN HIDDEN TESTS)"),
@@ -221,7 +221,7 @@ def format(key: str, /, **fields: object) -> str:  # noqa: A001 - mirrors str.fo
 
     Examples:
         >>> print(format("run.timeout", budget_s=90))
-        시간 예산 90 초를 넘어 중단했습니다
+        제한 시간 90초를 넘어 중단했습니다
         stopped after exceeding its time budget of 90 s
     """
     ko, en = MESSAGES[key]

@@ -14,7 +14,10 @@ OTHER = {"ko": "en", "en": "ko"}[LANG]
 
 project = {"ko": "파이토치 강의", "en": "A PyTorch course"}[LANG]
 html_title = project
-author = "PyTorch course authors"
+author = {"ko": "파이토치 강의 저자들", "en": "the PyTorch course authors"}[LANG]
+# The theme's footer would say "By {author}", which its Korean translation renders as "{author}으로":
+# the footer shows the copyright line only, written for each language.
+copyright = {"ko": "2026 파이토치 강의 저자들", "en": "2026 the PyTorch course authors"}[LANG]  # noqa: A001
 language = LANG
 extensions = ["myst_nb"]
 exclude_patterns = ["**.ipynb_checkpoints"]
@@ -32,6 +35,7 @@ html_theme_options = {
     "show_navbar_depth": 1,
     "use_download_button": True,
     "article_header_end": ["langswitch.html", "article-header-buttons.html"],
+    "footer_content_items": ["copyright"],
 }
 html_context = {"course_lang": LANG, "course_other_lang": OTHER,
                 "course_other_label": {"ko": "English", "en": "한국어"}[LANG]}

@@ -19,4 +19,4 @@ def test_every_message_has_korean_and_english_with_the_same_fields():
 def test_format_puts_korean_first_then_english():
     """Is the Korean line first?"""
     assert messages.format("run.timeout", budget_s=5).splitlines() == [
-        "시간 예산 5 초를 넘어 중단했습니다", "stopped after exceeding its time budget of 5 s"]
+        "제한 시간 5초를 넘어 중단했습니다", "stopped after exceeding its time budget of 5 s"]
