@@ -1,4 +1,7 @@
-"""Make the course's small text data set (chapter 08) / 8장의 작은 텍스트 데이터셋을 만듭니다.
+"""Make the synthetic text stand-in of notebooks/08_torchtext.ipynb / 08_torchtext의 합성 텍스트 데이터를 만듭니다.
+
+The main text lesson (notebooks/08_text.ipynb) reads real Korean text from the konlpy package;
+this stand-in stays only because the torchtext kernel (torch 2.3) has neither konlpy nor kiwipiepy.
 
 Writes, deterministically (fixed seed, no downloads):
 
