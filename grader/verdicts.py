@@ -81,8 +81,8 @@ def hidden_requirement(source: str, line: object) -> messages.Both | None:
 
     The failed check is the helper call spanning `line`, or else the first one after it (the statement that
     failed was computing what that check verifies). Its text is the literal ``what`` of ``check(cond, what)``
-    (``"한국어 / English"``) or the literal ``name=`` of another helper; an f-string shows its fields as
-    written (``{n}``), never their values. `line` comes from the judge, so it only chooses among the cell's
+    (``"한국어 / English"``) or the literal ``name=`` of another helper; an f-string shows each field as ``…``,
+    never its value. `line` comes from the judge, so it only chooses among the cell's
     own texts: nothing the learner's code computed or read reaches the message.
     """
     if type(line) is not int:
@@ -113,13 +113,14 @@ def hidden_requirement(source: str, line: object) -> messages.Both | None:
 
 
 def _literal_text(node: ast.AST | None) -> str | None:
-    """A string literal's text; an f-string's with each field as its source (``{layers}``); else None."""
+    """A string literal's text; an f-string's with each field shown as ``…``; else None.
+
+    Two literals joined by the parser (``"한국어 / " "English"``) are one constant already.
+    """
     if isinstance(node, ast.Constant) and type(node.value) is str:
         return node.value[:300]
     if isinstance(node, ast.JoinedStr):
-        parts = [v.value if isinstance(v, ast.Constant) else "{" + ast.unparse(v.value) + "}"  # type: ignore[attr-defined]
-                 for v in node.values]
-        return "".join(str(p) for p in parts)[:300]
+        return "".join(str(v.value) if isinstance(v, ast.Constant) else "…" for v in node.values)[:300]
     return None
 
 

@@ -148,7 +148,7 @@ check_equal(w, 1, name=label)
     (2, "f(x) for a uint8 input의 값", "the value of f(x) for a uint8 input"),
     (4, "양수여야 합니다", "must be positive"),
     (6, "양수여야 합니다", "must be positive"),  # the second line of a call
-    (7, "model(x) for batch size {n}의 모양(shape)", "the shape of model(x) for batch size {n}"),  # fields as written
+    (7, "model(x) for batch size …의 모양(shape)", "the shape of model(x) for batch size …"),  # no field's value
 ])
 def test_hidden_requirement_is_the_failed_checks_own_text(line, ko, en):
     assert hidden_requirement(HIDDEN, line) == (ko, en)
