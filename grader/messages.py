@@ -157,6 +157,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
              "a `deprecated-demo` cell shows the warning through `warnings.catch_warnings` or try/except"),
     "M307": ("노트북 메타데이터에 course.budget_s(제한 시간)가 없습니다", "metadata.course.budget_s (the time budget) is missing"),
     "M305": ("노트북 이름은 NN_name.ipynb 형식이어야 합니다", "notebook names look like NN_name.ipynb"),
+    "G402": ("외래어 '{ko}' 뒤에 영어 '({en})'를 붙이지 않습니다: 음역한 말은 영어를 보여 줄 필요가 없습니다",
+             "no English gloss after the loanword '{ko}': '({en})' repeats what the transliteration already says"),
     "G401": ("용어집과 다른 번역어 '{used}'을(를) 썼습니다. 용어집에서 '{term}'은(는) '{ko}'입니다", "non-glossary rendering '{used}': the glossary says '{term}' = '{ko}'"),
     "E501": ("채점 부분이 {count}개뿐입니다 (최소 {minimum}개)", "only {count} graded parts (at least {minimum})"),
     "E502": ("답안 셀에 ### BEGIN SOLUTION / ### END SOLUTION 표시가 없습니다", "answer cell lacks ### BEGIN SOLUTION / ### END SOLUTION"),

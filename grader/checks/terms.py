@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -31,4 +32,11 @@ def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:
             for used in entry.get("avoid", []):
                 if used in text:
                     found.append(finding("G401", path, cell.get("id"), used=used, term=entry["en"], ko=entry["ko"]))
+            if entry.get("loanword") and glossed(entry).search(text):
+                found.append(finding("G402", path, cell.get("id"), ko=entry["ko"], en=entry["en"]))
     return found
+
+
+def glossed(entry: dict) -> re.Pattern[str]:
+    """The loanword `entry` followed by its English in parentheses: ``배치(batch)``, ``배치 (Batch)``."""
+    return re.compile(re.escape(entry["ko"]) + r"\s*\(\s*" + re.escape(entry["en"]) + r"\s*\)", re.IGNORECASE)

@@ -122,6 +122,16 @@ def test_glossary_rendering(write_nb):
     assert codes(terms.check_terms(nb, write_nb(nb))) == ["G401"]
 
 
+def test_a_loanword_needs_no_english_gloss(write_nb):
+    """배치(batch) repeats itself (G402); 기울기(gradient) explains a native term and stays; so does plain 배치."""
+    glossed = notebook(md("배치 (Batch) 크기와 텐서(tensor)를 봅니다", "ko"),
+                       md("See the batch size and the tensor", "en"))
+    found = terms.check_terms(glossed, write_nb(glossed))
+    assert [f.code for f in found] == ["G402", "G402"] and {"'배치'", "'텐서'"} <= {f.message.split()[1] for f in found}
+    fine = notebook(md("배치 크기와 기울기(gradient)를 봅니다", "ko"), md("See the batch size and the gradient", "en"))
+    assert codes(terms.check_terms(fine, write_nb(fine))) == []
+
+
 def test_graded_findings(write_nb):
     """Are too few parts, a missing solution marker, missing hidden tests and duplicate ids reported?"""
     nb = notebook(answer("a", "x = 1"), graded_cell("t", "assert x"), graded_cell("t", "assert x", points=0))
