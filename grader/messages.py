@@ -159,6 +159,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "M305": ("노트북 이름은 NN_name.ipynb 형식이어야 합니다", "notebook names look like NN_name.ipynb"),
     "G402": ("외래어 '{ko}' 뒤에 영어 '({en})'를 붙이지 않습니다: 음역한 말은 영어를 보여 줄 필요가 없습니다",
              "no English gloss after the loanword '{ko}': '({en})' repeats what the transliteration already says"),
+    "G403": ("굵게 표시가 렌더링되지 않고 별표가 글자로 남습니다: '{near}'. 닫는 '**' 바로 앞이 문장 부호이고 바로 뒤가 글자(조사 등)이면 닫히지 않으니, '**기울기 누적**(gradient accumulation)은'처럼 쓰세요",
+             "emphasis does not render and its asterisks show: '{near}'. A closing '**' right after punctuation and right before a letter does not close; move it before the punctuation"),
     "G401": ("용어집과 다른 번역어 '{used}'을(를) 썼습니다. 용어집에서 '{term}'은(는) '{ko}'입니다", "non-glossary rendering '{used}': the glossary says '{term}' = '{ko}'"),
     "E501": ("채점 부분이 {count}개뿐입니다 (최소 {minimum}개)", "only {count} graded parts (at least {minimum})"),
     "E502": ("답안 셀에 ### BEGIN SOLUTION / ### END SOLUTION 표시가 없습니다", "answer cell lacks ### BEGIN SOLUTION / ### END SOLUTION"),

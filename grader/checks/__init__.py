@@ -24,7 +24,7 @@ def all_checks() -> list[Check]:
     from grader.checks import cleanliness, exercises, graded, metadata, pairing, terms
 
     return [cleanliness.check_cleanliness, metadata.check_metadata, pairing.check_pairing,
-            terms.check_terms, graded.check_graded, exercises.check_exercises]
+            terms.check_terms, terms.check_emphasis, graded.check_graded, exercises.check_exercises]
 
 
 def run_checks(paths: list[Path], checks: list[Check] | None = None) -> list[Finding]:

@@ -37,6 +37,30 @@ def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:
     return found
 
 
+def check_emphasis(nb: NotebookNode, path: Path) -> list[Finding]:
+    """Flag a markdown cell whose ``**`` or ``__`` stays literal when CommonMark renders it (G403).
+
+    A closing ``**`` right after punctuation and right before a letter does not close in CommonMark
+    (``**기울기 누적(gradient accumulation)**은`` shows its asterisks): Korean particles make it common.
+    """
+    from markdown_it import MarkdownIt
+
+    render = MarkdownIt("commonmark").enable("table").render
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        html = _CODE.sub("", render(cell.source))
+        if "**" in html or "__" in html:
+            marker = "**" if "**" in html else "__"
+            at = html.index(marker)
+            found.append(finding("G403", path, cell.get("id"), near=html[max(0, at - 20):at + 22].strip()))
+    return found
+
+
+_CODE = re.compile(r"<code>.*?</code>|<pre>.*?</pre>", re.DOTALL)
+
+
 def glossed(entry: dict) -> re.Pattern[str]:
     """The loanword `entry` followed by its English in parentheses: ``배치(batch)``, ``배치 (Batch)``."""
     return re.compile(re.escape(entry["ko"]) + r"\s*\(\s*" + re.escape(entry["en"]) + r"\s*\)", re.IGNORECASE)

@@ -132,6 +132,17 @@ def test_a_loanword_needs_no_english_gloss(write_nb):
     assert codes(terms.check_terms(fine, write_nb(fine))) == []
 
 
+def test_emphasis_that_does_not_render(write_nb):
+    """**기울기 누적(gradient accumulation)**은 shows its asterisks in CommonMark (G403); the fixed form and
+    `**kwargs` in code do not."""
+    broken = notebook(md("**기울기 누적(gradient accumulation)**은 큰 배치를 나눕니다", "ko"),
+                      md("**Gradient accumulation** splits a large batch", "en"))
+    assert [(f.code, f.cell) for f in terms.check_emphasis(broken, write_nb(broken))] == [("G403", broken.cells[0].id)]
+    fine = notebook(md("**기울기 누적**(gradient accumulation)은 `f(**kwargs)`를 씁니다", "ko"),
+                    md("**Gradient accumulation** uses `f(**kwargs)`", "en"))
+    assert terms.check_emphasis(fine, write_nb(fine)) == []
+
+
 def test_graded_findings(write_nb):
     """Are too few parts, a missing solution marker, missing hidden tests and duplicate ids reported?"""
     nb = notebook(answer("a", "x = 1"), graded_cell("t", "assert x"), graded_cell("t", "assert x", points=0))
