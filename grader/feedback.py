@@ -56,12 +56,17 @@ def _template() -> Any:
     return env.get_template("feedback.html")
 
 
+@functools.cache
+def _markdown_renderer() -> Callable[[str], str]:
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
+
+
 def _markdown(text: str) -> Markup:
     """A learner's (or the exercise's) markdown as HTML, with any HTML inside it shown as text."""
     try:
-        import mistune
-
-        return Markup(mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])(text))
+        return Markup(_markdown_renderer()(text))
     except Exception:  # noqa: BLE001 - without a renderer (or on odd input) the text itself, escaped
         return Markup("<pre>{}</pre>").format(text)
 

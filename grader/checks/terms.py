@@ -32,7 +32,7 @@ def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:
             for used in entry.get("avoid", []):
                 if used in text:
                     found.append(finding("G401", path, cell.get("id"), used=used, term=entry["en"], ko=entry["ko"]))
-            if entry.get("loanword") and glossed(entry).search(text):
+            if entry.get("loanword") and glossed(entry["ko"], entry["en"]).search(text):
                 found.append(finding("G402", path, cell.get("id"), ko=entry["ko"], en=entry["en"]))
     return found
 
@@ -43,9 +43,7 @@ def check_emphasis(nb: NotebookNode, path: Path) -> list[Finding]:
     A closing ``**`` right after punctuation and right before a letter does not close in CommonMark
     (``**기울기 누적(gradient accumulation)**은`` shows its asterisks): Korean particles make it common.
     """
-    from markdown_it import MarkdownIt
-
-    render = MarkdownIt("commonmark").enable("table").render
+    render = _commonmark().render
     found = []
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -58,9 +56,17 @@ def check_emphasis(nb: NotebookNode, path: Path) -> list[Finding]:
     return found
 
 
+@cache
+def _commonmark():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table")
+
+
 _CODE = re.compile(r"<code>.*?</code>|<pre>.*?</pre>", re.DOTALL)
 
 
-def glossed(entry: dict) -> re.Pattern[str]:
-    """The loanword `entry` followed by its English in parentheses: ``배치(batch)``, ``배치 (Batch)``."""
-    return re.compile(re.escape(entry["ko"]) + r"\s*\(\s*" + re.escape(entry["en"]) + r"\s*\)", re.IGNORECASE)
+@cache
+def glossed(ko: str, en: str) -> re.Pattern[str]:
+    """The loanword `ko` followed by its English `en` in parentheses: ``배치(batch)``, ``배치 (Batch)``."""
+    return re.compile(re.escape(ko) + r"\s*\(\s*" + re.escape(en) + r"\s*\)", re.IGNORECASE)
