@@ -274,16 +274,26 @@ class Judge:
         try:
             if not filename.startswith("<test-cell-hidden"):  # hidden tests never show their lines
                 linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-            body, last = _split_last_expression(source, filename)
-            if filename.startswith("<answer"):
-                for code in (body, last):
-                    if code is not None:
-                        self._mark_learner(code)
-            exec(body, namespace)  # noqa: S102 - running the notebook is the job
-            if last is not None:
-                value = eval(last, namespace)  # noqa: S307
-                if value is not None:
-                    result = repr(value)[:10_000]
+            written = _writefile(source)
+            if written is not None:  # a %%writefile cell: the one IPython magic the judge runs itself
+                path, mode, text = written
+                if filename.startswith("<answer"):  # code imported from this file later is the answer's
+                    self.learner_files.update({os.path.abspath(path), os.path.realpath(path)})
+                print(("Appending to " if mode == "a" else "Overwriting " if os.path.exists(path) else "Writing ")
+                      + path)
+                with open(path, mode, encoding="utf-8") as handle:
+                    handle.write(text)
+            else:
+                body, last = _split_last_expression(source, filename)
+                if filename.startswith("<answer"):
+                    for code in (body, last):
+                        if code is not None:
+                            self._mark_learner(code)
+                exec(body, namespace)  # noqa: S102 - running the notebook is the job
+                if last is not None:
+                    value = eval(last, namespace)  # noqa: S307
+                    if value is not None:
+                        result = repr(value)[:10_000]
         except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt are failures too
             error = exc
         finally:
@@ -497,6 +507,30 @@ def _line_in(exc: BaseException, filename: str) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def _writefile(source: str) -> tuple[str, str, str] | None:
+    """``(path, "w" or "a", text)`` for a ``%%writefile [-a] PATH`` cell, as IPython writes it; None for other cells.
+
+    The judge has no IPython, so a cell magic would be a syntax error; this one is how a learner writes a
+    file of a project (chapter 14), and it does nothing Python's ``open`` could not do in the sandbox.
+    """
+    first, _, text = source.partition("\n")
+    words = first.split()
+    if not words or words[0] != "%%writefile":
+        return None
+    import shlex
+
+    try:
+        args = shlex.split(first)[1:]
+    except ValueError as error:
+        raise SyntaxError(f"%%writefile: {error}") from None
+    mode = "w"
+    if args and args[0] in ("-a", "--append"):
+        mode, args = "a", args[1:]
+    if len(args) != 1:
+        raise SyntaxError("usage: %%writefile [-a] PATH")
+    return os.path.expanduser(args[0]), mode, text if text.endswith("\n") or not text else text + "\n"
 
 
 def _split_last_expression(source: str, filename: str) -> tuple[types.CodeType, types.CodeType | None]:

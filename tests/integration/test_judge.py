@@ -11,6 +11,7 @@ import nbformat
 import pytest
 
 from grader import sandbox
+from grader.mutations import with_answers
 from tests.integration.test_grade import answer_cell, course, grade, grade_answer, points, submit  # noqa: F401
 
 pytestmark = pytest.mark.kernel
@@ -151,3 +152,33 @@ def test_a_hidden_failure_shows_nothing_the_answer_said(tmp_path, course):  # no
     assert points(result)["square_tests"] == 0
     hint = next(e for e in result.errors if e.startswith("square_tests"))
     assert "LEAKED" not in hint and "-2" not in hint and "square(a negative number)" in hint, hint
+
+
+def test_a_writefile_answer_writes_its_file_for_the_next_cells(tmp_path, course):  # noqa: F811
+    """Does a %%writefile answer cell (the judge has no IPython) write its file, which the next answer imports?"""
+    solutions, solution, _ = course
+    nb = with_answers(nbformat.read(solution, 4), {
+        "add_answer": "%%writefile doubler.py\ndef double(xs):\n    return [2 * x for x in xs]",
+        "double_answer": "from doubler import double"})
+    result = grade(submit(tmp_path, nb), solutions)
+    # the writefile cell defines no `add`: only its own part is lost
+    assert points(result) == {**FULL, "add_tests": 0}, result.errors
+    assert "NameError: name 'add' is not defined" in result.errors[0]
+
+
+def test_code_from_a_file_an_answer_wrote_is_the_answers_code(tmp_path, course):  # noqa: F811
+    """Is a module that a %%writefile answer wrote watched like the answer itself when a later cell imports it?"""
+    solutions, solution, _ = course
+    nb = with_answers(nbformat.read(solution, 4), {
+        "add_answer": ("%%writefile sneaky.py\nimport sys\n\n\ndef double(xs):\n"
+                       f"    sys._getframe(1).f_globals['check_equal'] = {NOOP}\n    return []"),
+        "double_answer": "from sneaky import double"})
+    result = grade(submit(tmp_path, nb), solutions)
+    assert points(result)["double_tests"] == 0
+    assert any("sys._getframe" in e for e in result.errors), result.errors
+
+
+@pytest.mark.parametrize("first_line", ["%%writefile", "%%writefile a.py b.py", "%%writefile -a"])
+def test_a_malformed_writefile_line_is_a_failure_not_a_crash(tmp_path, course, first_line):  # noqa: F811
+    result = grade_answer(tmp_path, course, "add_answer", f"{first_line}\ndef add(a, b):\n    return a + b")
+    assert points(result) == {**FULL, "add_tests": 0}, result.errors
