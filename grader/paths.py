@@ -14,6 +14,8 @@ BUILD = ROOT / "build"
 """The repository's build folder; code that writes there asks :func:`build_dir` when it runs instead."""
 VENVS = ROOT / ".venvs"
 DATA = ROOT / "data"
+#: Projects that leave the notebook (chapter 14): run from the command line, read by the lessons.
+PROJECTS = ROOT / "projects"
 
 #: Where `course run`, `course site` and `course render` write instead of build/ (tests set it per test).
 BUILD_ENV = "COURSE_BUILD"

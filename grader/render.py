@@ -8,7 +8,7 @@ from pathlib import Path
 from nbformat import NotebookNode
 
 from grader.nbio import read_notebook, write_notebook
-from grader.paths import DATA, LINTED, build_dir, discover
+from grader.paths import DATA, LINTED, NOTEBOOKS, PROJECTS, build_dir, discover
 
 LANGUAGES = ("ko", "en")
 
@@ -49,8 +49,10 @@ def render_language(lang: str, paths: list[Path] | None = None, *, out: Path | N
         if overwrite or not target.exists():
             write_notebook(render_notebook(read_notebook(path), lang), target)
             written.append(target)
-    data = out / lang / DATA.name
-    if DATA.is_dir() and not data.exists():
-        # Notebooks read ../data relative to their folder; the copies must find the same files.
-        data.symlink_to(DATA, target_is_directory=True)
+    # Notebooks read ../data, ../projects and (lessons) scripts/ relative to their folder: the copies
+    # must find the same files.
+    for source, link in ((DATA, out / lang / DATA.name), (PROJECTS, out / lang / PROJECTS.name),
+                         (NOTEBOOKS / "scripts", out / lang / NOTEBOOKS.name / "scripts")):
+        if source.is_dir() and link.parent.is_dir() and not link.is_symlink() and not link.exists():
+            link.symlink_to(source, target_is_directory=True)
     return written
