@@ -21,14 +21,17 @@ def finding(code: str, path: Path, cell: str | None = None, **fields: object) ->
 
 def all_checks() -> list[Check]:
     """Return the checks in the order they run (cheap ones first; exercises last: it runs nbgrader)."""
-    from grader.checks import cleanliness, exercises, graded, metadata, pairing, terms
+    from grader.checks import cleanliness, exercises, graded, metadata, pairing, style, terms
 
     return [cleanliness.check_cleanliness, metadata.check_metadata, pairing.check_pairing,
-            terms.check_terms, terms.check_emphasis, graded.check_graded, exercises.check_exercises]
+            terms.check_terms, terms.check_emphasis, style.check_style, graded.check_graded, exercises.check_exercises]
 
 
 def run_checks(paths: list[Path], checks: list[Check] | None = None) -> list[Finding]:
-    """Run `checks` (default: all) over `paths`; a notebook that cannot be read is one finding."""
+    """Run `checks` (default: all, and then the message catalogue's style rules) over `paths`.
+
+    A notebook that cannot be read is one finding.
+    """
     from grader.nbio import read_notebook
 
     found: list[Finding] = []
@@ -40,4 +43,8 @@ def run_checks(paths: list[Path], checks: list[Check] | None = None) -> list[Fin
             continue
         for check in checks or all_checks():
             found += check(nb, path)
+    if checks is None:  # the full lint also reads the message catalogue, once
+        from grader.checks.style import check_catalogue
+
+        found += check_catalogue()
     return found

@@ -16,13 +16,17 @@ from grader.models import Finding
 
 @cache
 def read_glossary() -> dict[str, dict]:
-    """Return the glossary (grader/glossary.toml): key -> {en, ko, avoid}."""
+    """Return the glossary (grader/glossary.toml): key -> {en, ko, avoid, avoid_re, loanword}.
+
+    ``avoid`` lists plain renderings a Korean cell must not use; ``avoid_re`` lists regular expressions
+    for a rendering that is also an ordinary word elsewhere (사전 is a dict, but 사전 학습 is pretraining).
+    """
     path = Path(__file__).resolve().parent.parent / "glossary.toml"
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:
-    """Flag a `ko` cell that uses a rendering the glossary lists under ``avoid``."""
+    """Flag a `ko` cell that uses a rendering the glossary lists under ``avoid`` or matches ``avoid_re``."""
     found = []
     for cell in nb.cells:
         if cell.cell_type != "markdown" or "ko" not in cell.metadata.get("tags", []):
@@ -31,6 +35,9 @@ def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:
         for entry in read_glossary().values():
             for used in entry.get("avoid", []):
                 if used in text:
+                    found.append(finding("G401", path, cell.get("id"), used=used, term=entry["en"], ko=entry["ko"]))
+            for pattern in entry.get("avoid_re", []):
+                for used in dict.fromkeys(m.group(0) for m in re.finditer(pattern, text)):
                     found.append(finding("G401", path, cell.get("id"), used=used, term=entry["en"], ko=entry["ko"]))
             if entry.get("loanword") and glossed(entry["ko"], entry["en"]).search(text):
                 found.append(finding("G402", path, cell.get("id"), ko=entry["ko"], en=entry["en"]))

@@ -153,3 +153,108 @@ def test_graded_findings(write_nb):
     boastful.cells.append(new_code_cell('print("All tests passed!")'))
     assert codes(graded.check_graded(boastful, write_nb(boastful, folder="solutions"))) == ["E508"]
     assert codes(graded.check_graded(nb, write_nb(nb, folder="notebooks"))) == ["E505"]
+
+
+def test_feature_and_dict_have_one_rendering_each(write_nb):
+    """Is 특징 (feature) reported, and 사전 for a dict, while 사전 학습 (pretraining), 사전에 (beforehand)
+    and a lexicon (단어 사전) are not?"""
+    nb = notebook(md("특징을 뽑고 `stoi` 사전을 만듭니다", "ko"),
+                  md("Extract features and build the `stoi` dict", "en"))
+    found = terms.check_terms(nb, write_nb(nb))
+    assert [f.code for f in found] == ["G401", "G401"]
+    assert ["'특징'" in found[0].message, "'사전'" in found[1].message] == [True, True]
+    fine = notebook(md("사전 학습된 벡터와 단어 사전을 사전에 준비하고, 특성 딕셔너리를 만듭니다", "ko"),
+                    md("Prepare pretrained vectors and a lexicon beforehand, and build a feature dict", "en"))
+    assert terms.check_terms(fine, write_nb(fine)) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Normalise the greyscale image; its colour behaviour", ["colour", "behaviour", "greyscale", "Normalise"]),
+    ("quantisation, initialised, labelled, synchronisation, uninitialised",
+     ["labelled", "quantisation", "initialised", "synchronisation", "uninitialised"]),
+    ("Normalize the grayscale image; advise, exercise, precise, otherwise, raise, noise, promise", []),
+    ("the colour of `torch.ao.quantization` and `normalise=` in code", ["colour"]),
+])
+def test_british_spellings(text, expected):
+    """Are British forms found (an explicit stem list, so advise/exercise/noise are not), code spans left out?"""
+    from grader.bilingual import prose
+    from grader.checks.style import british_spellings, us_spelling
+
+    assert sorted(british_spellings(prose(text))) == sorted(expected)
+    assert [us_spelling(w) for w in ["colour", "Normalise", "greyscale", "quantisation", "labelled"]] == [
+        "color", "Normalize", "grayscale", "quantization", "labeled"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("`torch.range`는 지원 중단 예정입니다.", ["지원 중단 예정"]),
+    ("옛 노트의 `verbose`는 제거됨 상태입니다.", ["제거됨"]),
+    ("이 방식은 사용 중단됨으로 바뀌었습니다.", ["사용 중단됨"]),
+    ("| `torch.range` | 지원 중단 예정 | `torch.arange` |", []),
+    ("## 4. `quantize_dynamic` (지원 중단 예정)", []),
+    ('상태 열의 "지원 중단 예정"은 아직 동작하고 "제거됨"은 오류가 납니다.', []),
+    ("`torch.range`는 지원이 중단될 예정이고, `verbose`는 제거되었습니다.", []),
+])
+def test_status_labels_only_in_tables(text, expected):
+    """Is a status label in a sentence reported, and not in a table row, a heading, quotes or verb form?"""
+    from grader.checks.style import status_labels
+
+    assert status_labels(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("배치 32개짜리 하나로 갱신합니다", ["배치 32개짜리"]),
+    ("8개짜리 배치 4개로 누적합니다", ["8개짜리 배치"]),
+    ("배치 1짜리 예시로 내보냅니다", ["배치 1짜리"]),
+    ("크기 32인 배치 하나와 크기 8인 배치 4개", []),
+])
+def test_batch_size_phrases(text, expected):
+    """Is a batch size written as a count (배치 32개짜리) reported, and 크기 N인 배치 / 배치 N개 not?"""
+    from grader.checks.style import batch_size_phrases
+
+    assert batch_size_phrases(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("자세한 내용은 3장에서 봅니다", ["3장"]),
+    ("(5장) 참고", ["5장"]),
+    ("옵티마이저는 5장의 주제입니다", ["5장"]),
+    ("이미지 5장을 그립니다", []),
+    ("클래스마다 8장씩, 숫자마다 5장, 모두 50장", []),
+    ("테스트 이미지 1,000장과 1장을 넣습니다", []),
+    ("03장과 10장에서 봅니다", []),
+])
+def test_one_digit_chapter_references(text, expected):
+    """Is a one-digit N장 that reads as a chapter reported, and a count of images (이미지 5장) not?"""
+    from grader.checks.style import one_digit_chapters
+
+    assert one_digit_chapters(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("제한 시간 90 초를 넘었습니다", ["90 초"]),
+    ("3 개의 층과 2 번째 배치, 4 배 빠름", ["3 개", "2 번", "4 배"]),
+    ("90초, 3개, 2번째, 4배, 이미지 5장", []),
+    ("2 배치를 쌓고 1 초과인 값과 3 장치", []),
+])
+def test_no_space_before_units(text, expected):
+    """Is a space between a number and its unit reported, but not 2 배치 (batches) or 1 초과 (over 1)?"""
+    from grader.checks.style import spaced_units
+
+    assert spaced_units(text) == expected
+
+
+def test_style_rules_read_the_right_language_in_cells_and_messages(write_nb, tmp_path):
+    """Do the English rules read en cells and English messages only, the Korean rules ko ones only?"""
+    from grader.checks import style
+
+    nb = notebook(md("`x`는 제거됨 상태이고 colour는 영어 낱말입니다", "ko"),
+                  md("`x` has been removed; its colour", "en"))
+    found = style.check_style(nb, write_nb(nb))
+    assert [(f.code, f.cell) for f in found] == [("G405", nb.cells[0].id), ("G404", nb.cells[1].id)]
+    catalogue = {"ok": ("제한 시간 {n}초", "time budget of {n} s"),
+                 "bad": ("제한 시간 90 초, 제거됨 상태입니다", "the behaviour of {colour_field}"),
+                 "spaced": ("제한 시간 {budget_s} 초를 넘었습니다", "over the time budget of {budget_s} s")}
+    found = style.check_catalogue(catalogue, tmp_path / "messages.py")
+    assert sorted((f.code, f.cell) for f in found) == [("G404", "bad"), ("G405", "bad"), ("G408", "bad"),
+                                                       ("G408", "spaced")]
+    assert style.check_catalogue() == []  # the real catalogue follows every rule
