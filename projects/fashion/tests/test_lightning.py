@@ -19,6 +19,8 @@ def test_lightning_cli_fits_with_an_override_and_tests_the_best_checkpoint(tmp_p
     assert "last.ckpt" in checkpoints and any(name.startswith("best-") for name in checkpoints)
     last = torch.load(version / "checkpoints" / "last.ckpt", weights_only=False)
     assert last["epoch"] == 1 and last["hyper_parameters"]["lr"] == 0.003  # epochs count from 0
+    # last.ckpt is the final epoch even when that epoch did not improve (14 batches of 100 per epoch)
+    assert last["global_step"] == 2 * 14
     events = EventAccumulator(str(version)).Reload()
     accuracy = [e.value for e in events.Scalars("val_accuracy")]
     assert len(accuracy) == 2 and accuracy[-1] > 0.6
