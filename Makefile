@@ -1,6 +1,7 @@
 # The course's verbs. Every target sets up what it needs first, so a fresh clone needs only
 # `make course` or `make test`. Knobs: NB=<name part> picks notebooks, SLOW=0 skips executing them,
-# JOBS=<n> notebooks at once, LANG=ko|en for render and lab, PORT= and LAB_ARGS= for lab.
+# JOBS=<n> notebooks at once, LANG=ko|en for render and lab, PORT= and LAB_ARGS= for lab,
+# HUB_DIR= (default /srv/course-hub) and PORT= for the hub.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -15,7 +16,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 # LANG is also the locale variable: only ko and en mean a course language here.
 COURSE_LANGS := $(or $(filter ko en,$(LANG)),ko en)
 
-.PHONY: help setup lab site course test check exercises grade render clean-nb lock unit integration grade-all release collect release-feedback
+.PHONY: help setup lab site course test check exercises grade render clean-nb lock unit integration grade-all release collect release-feedback hub hub-user hub-remove-user
 help: ## list the verbs
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
@@ -32,7 +33,7 @@ course: setup ## run every lesson and solution headless; write build/report.{jso
 	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))
 
 check: setup ## the fast lint: clean sources, ko/en pairs, metadata, glossary, exercises in sync
-	$(VENV)/bin/ruff check -q grader tests
+	$(VENV)/bin/ruff check -q grader tests projects
 	$(COURSE) check
 
 unit: setup
@@ -42,7 +43,7 @@ integration: setup
 	$(PYTEST) tests/integration -q -n 2
 
 test: check ## everything CI runs: lint, unit, integration, the course run, exercise grading, the site in a browser
-	$(PYTEST) tests/unit tests/integration -q -n 2
+	$(PYTEST) tests/unit tests/integration projects -q -n 2
 ifneq ($(SLOW),0)
 	$(COURSE) run $(if $(NB),--match $(NB)) $(if $(JOBS),--jobs $(JOBS))
 	$(PYTEST) tests/course -q -n 2
@@ -72,6 +73,17 @@ collect: setup ## collect learners' submissions and grade them: make collect ASS
 release-feedback: setup ## hand the bilingual feedback back: make release-feedback ASSIGNMENT=01_tensors
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make release-feedback ASSIGNMENT=01_tensors"; exit 2; }
 	$(COURSE) release-feedback "$(ASSIGNMENT)"
+
+hub: setup ## a class on this machine, as root: JupyterHub for the accounts of `make hub-user` [PORT=8000] [HUB_DIR=]
+	LANG=C.UTF-8 $(COURSE) hub start $(if $(PORT),--port $(PORT)) $(if $(HUB_DIR),--hub-dir "$(HUB_DIR)")
+
+hub-user: setup ## create a class account, as root: make hub-user NAME=kim LANG=ko [ROLE=instructor] (asks for a password)
+	@test -n "$(NAME)" || { echo "usage: make hub-user NAME=kim [LANG=ko|en] [ROLE=instructor] [HUB_DIR=]"; exit 2; }
+	LANG=C.UTF-8 $(COURSE) hub add-user "$(NAME)" --lang $(or $(filter ko en,$(LANG)),ko) $(if $(filter instructor,$(ROLE)),--instructor) $(if $(HUB_DIR),--hub-dir "$(HUB_DIR)")
+
+hub-remove-user: setup ## remove a class account and its home folder, as root: make hub-remove-user NAME=kim
+	@test -n "$(NAME)" || { echo "usage: make hub-remove-user NAME=kim [HUB_DIR=]"; exit 2; }
+	$(COURSE) hub remove-user "$(NAME)" $(if $(HUB_DIR),--hub-dir "$(HUB_DIR)")
 
 render: setup ## single-language copies under build/ko/ and build/en/ (LANG=ko or en for one)
 	@for lang in $(COURSE_LANGS); do LANG=C.UTF-8 $(COURSE) render --lang $$lang | tail -n 1; done

@@ -108,7 +108,7 @@ def lab(langs: tuple[str, ...], port: int | None, prepare_only: bool, lab_args: 
     click.echo(messages.one_line("lab.ready", root=relative(root), new=len(written)))
     if not prepare_only:
         argv = lab_argv(root, port=port, extra=list(lab_args))
-        os.execve(argv[0], argv, lab_env(root))
+        os.execve(argv[0], argv, lab_env(root, langs[0] if len(langs) == 1 else None))
 
 
 @main.command()
@@ -296,3 +296,86 @@ def learner_config_command(exchange: Path | None, student: str | None) -> None:
     from grader.exchange import exchange_root, learner_config
 
     click.echo(learner_config(exchange or exchange_root(), student=student), nl=False)
+
+
+@main.group()
+def hub() -> None:
+    """A class on this machine: JupyterHub with one Unix account per learner (run as root)."""
+
+
+_HUB_DIR = click.option("--hub-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                        help="The class's folder (default: $COURSE_HUB_DIR, else /srv/course-hub).")
+
+
+@hub.command("start")
+@_HUB_DIR
+@click.option("--port", type=int, default=8000, show_default=True, help="The port learners open.")
+@click.option("--ip", default="", help="The address to listen on (default: every interface).")
+@click.option("--server-arg", "server_args", multiple=True, help="An option for every learner's server (repeatable).")
+def hub_start(hub_dir: Path | None, port: int, ip: str, server_args: tuple[str, ...]) -> None:
+    """Start JupyterHub for the class (stop it with Ctrl-C: every learner's server stops with it)."""
+    import os
+
+    from grader.hub import Hub, read_accounts, start_argv
+
+    the_hub = Hub.at(hub_dir)
+    try:
+        argv, cwd = start_argv(the_hub, ip=ip, port=port, server_args=server_args)
+        count = len(read_accounts(the_hub))
+    except CourseError as err:
+        _fail(err)
+    click.echo(messages.one_line("hub.starting", host=ip or "localhost", port=port, root=the_hub.root, count=count))
+    os.chdir(cwd)
+    os.execv(argv[0], argv)
+
+
+@hub.command("add-user")
+@click.argument("name")
+@_HUB_DIR
+@click.option("--lang", type=click.Choice(["ko", "en"]), default="ko", show_default=True,
+              help="The language of their JupyterLab and course copies.")
+@click.option("--instructor", is_flag=True, help="An instructor (reads solutions/, releases, collects, grades).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def hub_add_user(name: str, hub_dir: Path | None, lang: str, instructor: bool, password_stdin: bool) -> None:
+    """Create (or update) an account of the class: a Unix user with a password and their own copies."""
+    from grader.hub import Account, Hub, add_user
+
+    try:
+        account = Account(name, lang=lang, role="instructor" if instructor else "learner")
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = click.prompt(messages.one_line("hub.password_prompt", name=name), hide_input=True,
+                                    confirmation_prompt=True)
+        workspace = add_user(Hub.at(hub_dir), account, password)
+    except CourseError as err:
+        _fail(err)
+    click.echo(messages.one_line("hub.user_added", name=name, role=account.role, lang=lang, workspace=workspace))
+
+
+@hub.command("remove-user")
+@click.argument("name")
+@_HUB_DIR
+def hub_remove_user(name: str, hub_dir: Path | None) -> None:
+    """Remove an account of the class: its processes, Unix user and home folder (back it up first)."""
+    from grader.hub import Hub, remove_user
+
+    try:
+        remove_user(Hub.at(hub_dir), name)
+    except CourseError as err:
+        _fail(err)
+    click.echo(messages.one_line("hub.user_removed", name=name))
+
+
+@hub.command("users")
+@_HUB_DIR
+def hub_users(hub_dir: Path | None) -> None:
+    """List the class's accounts: name, role, language."""
+    from grader.hub import Hub, read_accounts
+
+    try:
+        accounts = read_accounts(Hub.at(hub_dir))
+    except CourseError as err:
+        _fail(err)
+    for account in accounts.values():
+        click.echo(f"{account.name}\t{account.role}\t{account.lang}")

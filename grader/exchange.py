@@ -93,8 +93,10 @@ class Course:
 
     @classmethod
     def at(cls, course_dir: Path | None = None, exchange: Path | None = None) -> Course:
-        """Return the course at `course_dir` (default ``build/instructor``), absolute paths."""
-        return cls(Path(course_dir or BUILD / "instructor").resolve(), Path(exchange or exchange_root()).resolve())
+        """Return the course at `course_dir` (default ``$COURSE_INSTRUCTOR_DIR``, else ``build/instructor``;
+        the hub sets it for instructors), absolute paths."""
+        course_dir = course_dir or os.environ.get("COURSE_INSTRUCTOR_DIR") or BUILD / "instructor"
+        return cls(Path(course_dir).resolve(), Path(exchange or exchange_root()).resolve())
 
     def settings(self) -> dict[str, dict[str, Any]]:
         """Return the nbgrader settings of this course (also written to its ``nbgrader_config.py``)."""

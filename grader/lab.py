@@ -15,6 +15,8 @@ WORKSPACE = ROOT / "workspace"
 #: `course grade(-all)`) and JupyterLab's news pop-up (it asks to fetch news from the internet).
 DISABLED_PLUGINS = ("@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:create-assignment",
                     "@jupyter/nbgrader:course-list", "@jupyterlab/apputils-extension:announcements")
+#: Jupyter config folders per language: ko/labconfig/ sets JupyterLab's translation to Korean (lab and hub).
+JUPYTER_CONFIG = ROOT / "grader" / "jupyter"
 INSTRUCTOR_SERVER_EXTENSIONS = ("nbgrader.server_extensions.formgrader", "nbgrader.server_extensions.course_list")
 
 
@@ -70,15 +72,19 @@ def disable_plugins(venv: Path = VENVS / "main") -> Path:
     return path
 
 
-def lab_env(root: Path) -> dict[str, str]:
-    """The environment for ``jupyter lab``: the workspace root on Jupyter's config path.
+def lab_env(root: Path, lang: str | None = None) -> dict[str, str]:
+    """The environment for ``jupyter lab``: the workspace root (and the language's settings) on Jupyter's config path.
 
     nbgrader 0.9.6's assignment list means to read ``nbgrader_config.py`` from the lab's root folder
     but appends that folder to its search path as a nested list, so it never looks there; through
-    ``JUPYTER_CONFIG_PATH`` every nbgrader tool in the lab finds it.
+    ``JUPYTER_CONFIG_PATH`` every nbgrader tool in the lab finds it. For ``lang="ko"``,
+    ``grader/jupyter/ko/labconfig/default_setting_overrides.json`` turns JupyterLab's own menus and
+    dialogs Korean (the language pack jupyterlab-language-pack-ko-KR); a learner can still switch in
+    Settings > Language, which is stored in their own settings and wins.
     """
     extra = os.environ.get("JUPYTER_CONFIG_PATH")
-    return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join([str(root), *([extra] if extra else [])])}
+    folders = [str(root), *([str(JUPYTER_CONFIG / lang)] if lang and (JUPYTER_CONFIG / lang).is_dir() else [])]
+    return {**os.environ, "JUPYTER_CONFIG_PATH": os.pathsep.join([*folders, *([extra] if extra else [])])}
 
 
 def lab_argv(root: Path, *, port: int | None = None, extra: list[str] | None = None) -> list[str]:

@@ -23,11 +23,16 @@ APT_PACKAGES=(fonts-nanum ffmpeg chromium bubblewrap g++ "${DATA_PACKAGES[@]}")
 # A machine that brings its own browser (Ubuntu's chromium is a snap shim; GitHub's runners have Chrome)
 # names it in COURSE_CHROMIUM, and setup leaves Chromium out.
 [[ -n "${COURSE_CHROMIUM:-}" ]] && APT_PACKAGES=(fonts-nanum ffmpeg bubblewrap g++ "${DATA_PACKAGES[@]}")
+# Node.js and npm run JupyterHub's proxy (`make hub`); a machine with its own Node.js (NodeSource, nvm) keeps it.
+command -v node >/dev/null && command -v npm >/dev/null || APT_PACKAGES+=(nodejs npm)
+# Debian's Python makes the uv tool's environment with `python3.11 -m venv`, which is python3.11-venv.
+if [[ -z "${PYTHON:-}" && -x /usr/bin/python3.11 ]]; then APT_PACKAGES+=(python3.11-venv); fi
+PROXY_VERSION=$(sed -n 's/.*"configurable-http-proxy": "\(.*\)".*/\1/p' env/proxy/package.json)
 
 say() { printf '[setup] %s\n' "$*"; }
 
 # The stamp is a hash of everything that decides what gets installed; same hash = nothing to do.
-stamp_of() { cat scripts/setup.sh pyproject.toml env/*.lock grader/kernels.toml grader/kernels.py | sha256sum | cut -c1-16; }
+stamp_of() { cat scripts/setup.sh pyproject.toml env/*.lock env/proxy/package*.json grader/kernels.toml grader/kernels.py | sha256sum | cut -c1-16; }
 STAMP="$VENVS/.stamp-$(stamp_of)"
 if [[ -z "${FORCE:-}" && -f "$STAMP" ]]; then
   say "environments up to date / 환경이 이미 준비되어 있습니다 ($STAMP)"
@@ -54,12 +59,18 @@ if ((${#missing[@]})); then
     say "  without Chromium the browser tests are skipped;"
     say "  without bubblewrap, grading runs with resource limits only (no filesystem sandbox), and"
     say "  \`course grade --json\` reports it; without ${DATA_PACKAGES[*]}, chapters 06 and 07 stop"
-    say "  at their first cell with a message naming the package (data/README.md). Everything else works."
+    say "  at their first cell with a message naming the package (data/README.md); without nodejs and npm,"
+    say "  \`make hub\` has no proxy (install Node.js >= 18 any way you can, then run \`make setup\` again)."
+    say "  Everything else works."
   fi
 fi
 
 # --- 2. uv, the installer (one shared cache for all three environments) ----------------------------
-PY=${PYTHON:-$(command -v python3.11 || command -v python3)}
+# The environments' base Python must be one every account can run: `make hub` starts each learner's
+# server as that learner, and a pyenv or uv Python under /root (0700) runs for root only. So the
+# system's /usr/bin/python3.11 comes first (Debian 12); PYTHON=/path/to/python3.11 picks another.
+PY=${PYTHON:-$(for p in /usr/bin/python3.11 "$(command -v python3.11)" "$(command -v python3)"; do
+  [[ -n "$p" && -x "$p" ]] && { echo "$p"; break; }; done)}
 if [[ ! -x "$VENVS/tools/bin/uv" ]] || [[ "$("$VENVS/tools/bin/uv" --version)" != "uv $UV_VERSION"* ]]; then
   say "installing uv $UV_VERSION"
   "$PY" -m venv "$VENVS/tools"
@@ -71,6 +82,12 @@ export UV_PYTHON_DOWNLOADS=never
 # --- 3. The environments, synced exactly to their lock files --------------------------------------
 for env in "${ENVS[@]}"; do
   t0=$(date +%s)
+  # An environment made from another base Python (PYTHON= changed, or an older setup) is made again.
+  if [[ -x "$VENVS/$env/bin/python" ]] && [[ "$("$VENVS/$env/bin/python" -c 'import sys; print(sys.base_prefix)')" \
+        != "$("$PY" -c 'import sys; print(sys.base_prefix)')" ]]; then
+    say "$env: rebuilding on $PY"
+    rm -rf "${VENVS:?}/$env"
+  fi
   [[ -x "$VENVS/$env/bin/python" ]] || "$UV" venv -q --python "$PY" "$VENVS/$env"
   # --compile-bytecode: write every .pyc now. Machines that set PYTHONDONTWRITEBYTECODE=1 (CI does)
   # would otherwise recompile torch's Python on every kernel start: seconds per notebook and grade.
@@ -83,7 +100,22 @@ done
 # --- 4. Kernels, registered inside the main environment, where its jupyter and papermill look -----
 "$VENVS/main/bin/python" -m grader.kernels install
 
-# --- 5. matplotlib: rebuild the font cache so a freshly installed Hangul font is found ------------
+# --- 5. JupyterHub's proxy (configurable-http-proxy) from npm, exactly as env/proxy/package-lock.json pins it
+NODE_DIR="$VENVS/node"
+if [[ "$("$NODE_DIR/node_modules/.bin/configurable-http-proxy" --version 2>/dev/null)" != "$PROXY_VERSION" ]] \
+   || ! cmp -s env/proxy/package-lock.json "$NODE_DIR/package-lock.json"; then
+  if command -v npm >/dev/null; then
+    mkdir -p "$NODE_DIR"
+    cp env/proxy/package.json env/proxy/package-lock.json "$NODE_DIR/"
+    (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+    say "configurable-http-proxy $PROXY_VERSION (npm) in $NODE_DIR"
+  else
+    say "WARNING: npm is missing, so \`make hub\` has no proxy / npm이 없어 \`make hub\`를 쓸 수 없습니다:"
+    say "    sudo apt-get install nodejs npm      (Debian/Ubuntu; or Node.js >= 18 from nodejs.org), then make setup"
+  fi
+fi
+
+# --- 6. matplotlib: rebuild the font cache so a freshly installed Hangul font is found ------------
 for env in "${ENVS[@]}"; do
   MPLCONFIGDIR="$PWD/$VENVS/$env/.matplotlib" "$VENVS/$env/bin/python" -c \
     "import matplotlib.font_manager as fm; fm._load_fontmanager(try_read_cache=False)" 2>/dev/null || true

@@ -25,9 +25,9 @@ EXERCISE = "01_tensors"
 
 
 class Lab:
-    """A running `make lab LANG=en` on a free port, with its own workspace, exchange and Jupyter folders."""
+    """A running `make lab LANG=en` (or `lang`) on a free port, with its own workspace, exchange and Jupyter folders."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, lang: str = "en") -> None:
         self.port, self.token = free_port(), secrets.token_hex(16)
         self.workspace = tmp / "workspace"
         env = {**os.environ, "COURSE_WORKSPACE": str(self.workspace), "COURSE_EXCHANGE": str(tmp / "exchange"),
@@ -36,7 +36,7 @@ class Lab:
                "IPYTHONDIR": str(tmp / "ipython"), "JUPYTER_TOKEN": self.token, "BROWSER": "true"}
         args = "--no-browser --LabApp.expose_app_in_browser=True --ServerApp.ip=127.0.0.1"
         self.log = (tmp / "lab.log").open("w")
-        self.proc = subprocess.Popen(["make", "-s", "lab", "LANG=en", f"PORT={self.port}", f"LAB_ARGS={args}"],
+        self.proc = subprocess.Popen(["make", "-s", "lab", f"LANG={lang}", f"PORT={self.port}", f"LAB_ARGS={args}"],
                                      cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         try:
@@ -162,3 +162,17 @@ def test_assignments_tab_lists_the_released_exercise(lab: Lab, page: object) -> 
     assert (lab.workspace / "en" / EXERCISE / f"{EXERCISE}.ipynb").is_file()
     screenshot(page, "lab_assignments_tab")
     assert page.course_problems == []
+
+
+def test_make_lab_in_korean_has_korean_menus(tmp_path: Path, page: object) -> None:
+    """Does `make lab LANG=ko` open JupyterLab with its own menus in Korean (the language pack)?"""
+    running = Lab(tmp_path, lang="ko")
+    try:
+        page.goto(running.url("lab") + "&reset")
+        menu = page.locator("#jp-MainMenu .lm-MenuBar-itemLabel")
+        expect(menu.first).to_have_text("파일", timeout=60_000)
+        expect(menu.filter(has_text="커널")).to_have_count(1)
+        screenshot(page, "lab_menus_ko")
+        assert page.course_problems == []
+    finally:
+        running.stop()
