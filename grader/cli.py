@@ -13,11 +13,29 @@ from grader.errors import CourseError
 
 
 def _fail(err: CourseError) -> None:
-    click.echo(messages.format("error.course", message=str(err)), err=True)
+    """Print the error once in each language ("오류: …" then "error: …") and exit 2."""
+    click.echo(messages.format("error.course", message=messages.sides(err.key, **err.params)), err=True)
     sys.exit(2)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CourseGroup(click.Group):
+    """A command group whose commands report a :class:`CourseError` the one way: the bilingual message, exit 2.
+
+    Every command of the course tool raises CourseError for a user's mistake or a machine that cannot do
+    the job; none of them catches it itself (``grade --json``, which must still print JSON, is the one
+    exception), so the message and the exit status are the same everywhere.
+    """
+
+    group_class = type  # subgroups (`course hub ...`) are CourseGroups too
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CourseError as err:
+            _fail(err)
+
+
+@click.group(cls=CourseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="pytorch-course")
 def main() -> None:
     """Run, check, render, release and grade the bilingual PyTorch course."""
@@ -33,10 +51,7 @@ def run(paths: tuple[str, ...], jobs: int | None, shard: str | None, pattern: st
     """Execute notebooks headless with papermill; write build/report.{json,md}."""
     from grader.course import run_course
 
-    try:
-        results = run_course(list(paths), pattern=pattern or None, jobs=jobs, shard_spec=shard, kernel=kernel)
-    except CourseError as err:
-        _fail(err)
+    results = run_course(list(paths), pattern=pattern or None, jobs=jobs, shard_spec=shard, kernel=kernel)
     sys.exit(1 if any(r.status in ("failed", "timeout") for r in results) else 0)
 
 
@@ -118,10 +133,7 @@ def site(out: Path | None) -> None:
     """Build the bilingual static website from the executed lessons (run `make course` first)."""
     from grader.website import build_site
 
-    try:
-        report = build_site(out)
-    except CourseError as err:
-        _fail(err)
+    report = build_site(out)
     click.echo(messages.one_line("site.built", out=report.out, pages=report.pages,
                                  size_mb=report.size_bytes / 1e6, seconds=report.seconds))
 
@@ -220,8 +232,6 @@ def grade_all_command(folder: Path, out: Path, jobs: int | None, assignment: str
     start = time.monotonic()
     try:
         records = grade_all(folder, out=out, jobs=jobs, assignment=assignment, solutions=solutions or SOLUTIONS)
-    except CourseError as err:
-        _fail(err)
     except OSError as err:
         click.echo(messages.format("error.course", message=f"{type(err).__name__}: {err}"), err=True)
         sys.exit(1)
@@ -244,10 +254,7 @@ def release_command(assignment: str, course_dir: Path | None, exchange: Path | N
     """Release an exercise to the nbgrader exchange (the course directory is built from solutions/, exercises/)."""
     from grader.exchange import Course, release
 
-    try:
-        path = release(assignment, course=Course.at(course_dir, exchange))
-    except CourseError as err:
-        _fail(err)
+    path = release(assignment, course=Course.at(course_dir, exchange))
     click.echo(messages.one_line("exchange.released", assignment=assignment, path=path))
 
 
@@ -264,10 +271,7 @@ def collect_command(assignment: str, course_dir: Path | None, exchange: Path | N
     from grader.exchange import Course, collect
 
     start, course = time.monotonic(), Course.at(course_dir, exchange)
-    try:
-        records = collect(assignment, course=course, jobs=jobs)
-    except CourseError as err:
-        _fail(err)
+    records = collect(assignment, course=course, jobs=jobs)
     click.echo(format_class_table(records, seconds=time.monotonic() - start))
     click.echo(messages.one_line("gradeall.wrote", path=course.grades(assignment)))
 
@@ -280,10 +284,7 @@ def release_feedback_command(assignment: str, course_dir: Path | None, exchange:
     """Release the bilingual feedback pages of the last `course collect` so learners can fetch_feedback."""
     from grader.exchange import Course, release_feedback
 
-    try:
-        students = release_feedback(assignment, course=Course.at(course_dir, exchange))
-    except CourseError as err:
-        _fail(err)
+    students = release_feedback(assignment, course=Course.at(course_dir, exchange))
     for student in students:
         click.echo(messages.one_line("exchange.feedback_released", assignment=assignment, student=student))
 
@@ -319,11 +320,8 @@ def hub_start(hub_dir: Path | None, port: int, ip: str, server_args: tuple[str, 
     from grader.hub import Hub, read_accounts, start_argv
 
     the_hub = Hub.at(hub_dir)
-    try:
-        argv, cwd = start_argv(the_hub, ip=ip, port=port, server_args=server_args)
-        count = len(read_accounts(the_hub))
-    except CourseError as err:
-        _fail(err)
+    argv, cwd = start_argv(the_hub, ip=ip, port=port, server_args=server_args)
+    count = len(read_accounts(the_hub))
     click.echo(messages.one_line("hub.starting", host=ip or "localhost", port=port, root=the_hub.root, count=count))
     os.chdir(cwd)
     os.execv(argv[0], argv)
@@ -340,16 +338,13 @@ def hub_add_user(name: str, hub_dir: Path | None, lang: str, instructor: bool, p
     """Create (or update) an account of the class: a Unix user with a password and their own copies."""
     from grader.hub import Account, Hub, add_user
 
-    try:
-        account = Account(name, lang=lang, role="instructor" if instructor else "learner")
-        if password_stdin:
-            password = sys.stdin.readline().rstrip("\n")
-        else:
-            password = click.prompt(messages.one_line("hub.password_prompt", name=name), hide_input=True,
-                                    confirmation_prompt=True)
-        workspace = add_user(Hub.at(hub_dir), account, password)
-    except CourseError as err:
-        _fail(err)
+    account = Account(name, lang=lang, role="instructor" if instructor else "learner")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt(messages.one_line("hub.password_prompt", name=name), hide_input=True,
+                                confirmation_prompt=True)
+    workspace = add_user(Hub.at(hub_dir), account, password)
     click.echo(messages.one_line("hub.user_added", name=name, role=account.role, lang=lang, workspace=workspace))
 
 
@@ -360,10 +355,7 @@ def hub_remove_user(name: str, hub_dir: Path | None) -> None:
     """Remove an account of the class: its processes, Unix user and home folder (back it up first)."""
     from grader.hub import Hub, remove_user
 
-    try:
-        remove_user(Hub.at(hub_dir), name)
-    except CourseError as err:
-        _fail(err)
+    remove_user(Hub.at(hub_dir), name)
     click.echo(messages.one_line("hub.user_removed", name=name))
 
 
@@ -373,9 +365,6 @@ def hub_users(hub_dir: Path | None) -> None:
     """List the class's accounts: name, role, language."""
     from grader.hub import Hub, read_accounts
 
-    try:
-        accounts = read_accounts(Hub.at(hub_dir))
-    except CourseError as err:
-        _fail(err)
+    accounts = read_accounts(Hub.at(hub_dir))
     for account in accounts.values():
         click.echo(f"{account.name}\t{account.role}\t{account.lang}")

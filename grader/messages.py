@@ -266,6 +266,12 @@ def format(key: str, /, **fields: object) -> str:  # noqa: A001 - mirrors str.fo
     return f"{ko.format(**_side(fields, 0))}\n{en.format(**_side(fields, 1))}"
 
 
+def sides(key: str, /, **fields: object) -> Both:
+    """Return the message `key` as ``Both(korean, english)``, to fill another message's field."""
+    ko, en = MESSAGES[key]
+    return Both(ko.format(**_side(fields, 0)), en.format(**_side(fields, 1)))
+
+
 def one_line(key: str, /, **fields: object) -> str:
     """Return the message `key` as ``Korean / English`` on one line (tables, progress lines)."""
     ko, en = MESSAGES[key]

@@ -51,3 +51,16 @@ def test_render_writes_one_language(write_nb, tmp_path):
     assert result.exit_code == 0, result.output
     copy = nbformat.read(tmp_path / "out" / "en" / "notebooks" / path.name, 4)
     assert [c.source for c in copy.cells] == ["# Title"]
+
+
+def test_a_course_error_is_said_once_in_each_language_with_exit_2(tmp_path):
+    """Does every command (a subgroup's too) report a CourseError the one way: 오류 line, error line, exit 2?"""
+    runner = CliRunner()
+    # (a hub command fails here as not root, or, as root, for an account the class does not have)
+    for args, ko, en in ((["run", "--match", "zzz_none"], "실행할 노트북이 없습니다", "no notebooks to run"),
+                         (["hub", "remove-user", "nobody", "--hub-dir", str(tmp_path)], "", "")):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 2 and lines[0].startswith("오류: ") and lines[1].startswith("error: "), lines
+        assert ko in lines[0] and en in lines[1] and "실행할" not in lines[1], lines
