@@ -226,7 +226,8 @@ def grade_all_command(folder: Path, out: Path, jobs: int | None, assignment: str
     """
     import time
 
-    from grader.classroom import format_class_table, grade_all
+    from grader.classroom import grade_all
+    from grader.gradebook import format_class_table
     from grader.paths import SOLUTIONS
 
     start = time.monotonic()
@@ -267,8 +268,8 @@ def collect_command(assignment: str, course_dir: Path | None, exchange: Path | N
     """Collect the newest submissions from the exchange and grade them into <course-dir>/grades/ASSIGNMENT/."""
     import time
 
-    from grader.classroom import format_class_table
     from grader.exchange import Course, collect
+    from grader.gradebook import format_class_table
 
     start, course = time.monotonic(), Course.at(course_dir, exchange)
     records = collect(assignment, course=course, jobs=jobs)

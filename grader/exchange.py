@@ -31,7 +31,7 @@ from grader.errors import UsageError
 from grader.paths import BUILD, EXERCISES, SOLUTIONS
 
 if TYPE_CHECKING:
-    from grader.classroom import Submission
+    from grader.models import Submission
 
 #: The course id learners and instructor share (nbgrader's ``CourseDirectory.course_id``).
 COURSE_ID = "pytorch-course"

@@ -1,7 +1,8 @@
 """The records passed between stages, and the JSON contracts they serialise to (COURSE.md).
 
 ``build/report.json`` is a list of :meth:`RunResult.to_dict`; ``course grade --json`` prints
-:meth:`GradeResult.to_dict`. Both are defined here and nowhere else.
+:meth:`GradeResult.to_dict`; gradebook.json's ``submissions`` are :meth:`Submission.to_dict`. All are
+defined here and nowhere else.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any, Literal
 
 RunStatus = Literal["ok", "failed", "timeout", "skipped"]
 CellStatus = Literal["passed", "failed", "not_run", "tampered"]
+#: A gradebook row's status (grader.classroom): graded, or why it could not be.
+SubmissionStatus = Literal["graded", "unreadable", "error", "missing"]
 
 
 @dataclass(frozen=True)
@@ -98,3 +101,45 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON form of the finding."""
         return asdict(self)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One row of the gradebook: a student's grade for one assignment."""
+
+    student: str
+    assignment: str
+    path: str
+    """The submission as found (the folder given, then the rest of its path)."""
+    status: SubmissionStatus
+    """``graded``, ``unreadable``, ``error`` or ``missing``."""
+    score: float
+    max_score: float
+    seconds: float
+    errors: list[str]
+    """Bilingual texts, as in :class:`grader.models.GradeResult`."""
+    cells: list[CellScore] = field(default_factory=list)
+    feedback: str | None = None
+    """The feedback page, relative to the output folder (None if it could not be written)."""
+    notebook: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
+    """The notebook as graded, for the feedback page only (:attr:`GradeResult.notebook`); not in the gradebook."""
+
+    @property
+    def points(self) -> dict[str, float]:
+        """Return grade_id -> points earned."""
+        return {c.grade_id: c.points for c in self.cells}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the record of gradebook.json's ``submissions``."""
+        return {
+            "student": self.student, "assignment": self.assignment, "score": self.score,
+            "max_score": self.max_score, "status": self.status, "seconds": self.seconds,
+            "errors": list(self.errors), **self.points, "path": self.path, "feedback": self.feedback,
+            "cells": [c.to_dict() for c in self.cells],
+        }
+
+    def as_grade(self) -> GradeResult:
+        """Return the record as a GradeResult (what the feedback page is made from)."""
+        return GradeResult(path=self.path, assignment=self.assignment, score=self.score, max_score=self.max_score,
+                           cells=list(self.cells), errors=list(self.errors), seconds=self.seconds,
+                           status="unreadable" if self.status == "unreadable" else "graded", notebook=self.notebook)

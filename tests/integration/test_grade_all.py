@@ -15,10 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 from grader.assignments import release_notebook
-from grader.classroom import find_submissions, grade_all
+from grader.classroom import grade_all
 from grader.cli import main
 from grader.mutations import with_answers
 from grader.paths import ROOT
+from grader.submissions import find_submissions
 from tests.factory import demo_solution
 
 pytestmark = pytest.mark.kernel

@@ -1,4 +1,4 @@
-"""grader.feedback and the gradebook writers of grader.classroom, without kernels."""
+"""grader.feedback and the gradebook writers (grader.gradebook), without kernels."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 
-from grader import classroom
-from grader.classroom import Submission, format_class_table, safe_name, write_gradebook
+from grader import gradebook
+from grader.classroom import safe_name
 from grader.feedback import feedback_html
-from grader.models import CellScore, GradeResult
+from grader.gradebook import format_class_table, write_gradebook
+from grader.models import CellScore, GradeResult, Submission
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -133,7 +134,7 @@ def test_gradebook_csv_matches_json(tmp_path):
     with csv_path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     book = json.loads(json_path.read_text(encoding="utf-8"))
-    assert list(rows[0]) == book["columns"] == [*classroom.BASE_COLUMNS, "add_tests", "greet_tests"]
+    assert list(rows[0]) == book["columns"] == [*gradebook.BASE_COLUMNS, "add_tests", "greet_tests"]
     assert book["max_points"] == {"99_demo": {"add_tests": 2, "greet_tests": 2}}
     for row, item in zip(rows, book["submissions"], strict=True):
         assert row["student"] == item["student"] and row["status"] == item["status"]
