@@ -56,3 +56,34 @@ def test_kernel_imports_its_stack_and_draws_hangul(kernel, write_nb, tmp_path):
     path = write_nb(nb, name=f"00_{kernel.replace('-', '_')}.ipynb")
     (result,) = run_course([str(path)], report_dir=tmp_path / "build", progress=lambda line: None)
     assert result.status == "ok", result.error
+
+
+#: Run in an environment's own Python: which top-level modules outside the standard library do the
+#: kernel-side modules pull in?
+_IMPORTS = """
+import importlib, json, sys
+before = set(sys.modules)
+for name in sys.argv[1:]:
+    importlib.import_module(name)
+new = {m.split(".")[0] for m in set(sys.modules) - before}
+print(json.dumps(sorted(m for m in new if m not in sys.stdlib_module_names and not m.startswith("_"))))
+"""
+
+
+@pytest.mark.parametrize("kernel", sorted(read_kernels()))
+def test_kernel_side_code_imports_only_the_standard_library(kernel):
+    """Does the code that runs in a learner's process (KERNEL_SIDE) load in every environment with nothing
+    but the standard library and the course's own package (so the xla and text kernels, with their older
+    torch, and the judge's sandbox need nothing more)?"""
+    import json
+    import subprocess
+
+    from grader.kernels import KERNEL_SIDE
+
+    python = read_kernels()[kernel].python
+    if not python.exists():
+        pytest.skip(f"{kernel} is not set up")
+    done = subprocess.run([str(python), "-c", _IMPORTS, *KERNEL_SIDE], capture_output=True, text=True, timeout=60,
+                          env={"PATH": "/usr/bin:/bin", "COURSE_OFFLINE": "0"})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == ["grader"], done.stdout
