@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -13,14 +12,13 @@ from pathlib import Path
 import psutil
 
 from grader import messages, strict
+from grader.budget import RUN_GRACE_S
 from grader.meta import LessonMeta
 from grader.models import RunResult
 from grader.nbio import read_notebook
 from grader.paths import relative
+from grader.processes import kill_tree, rss_mb
 
-#: Seconds past the budget before the runner kills papermill and its kernel (papermill's own
-#: per-cell timeout, set to the budget, normally fires first and leaves an error in the output).
-GRACE_S = 10.0
 SAMPLE_S = 0.2
 #: Lines of stderr that the report lists: deprecations, and glyphs a figure could not draw.
 _WARNING = re.compile(r"^.*(\bDeprecationWarning\b|\bFutureWarning\b|[Gg]lyph .*missing from font|"
@@ -57,7 +55,7 @@ def execute_notebook(source: Path, output: Path, meta: LessonMeta, *, kernel: st
                strict.DEMOS: strict.demo_fingerprints(read_notebook(source).cells)}
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
                                    env=env)
-        peak_mb, timed_out = _watch(process, deadline=start + meta.budget_s + GRACE_S)
+        peak_mb, timed_out = _watch(process, deadline=start + meta.budget_s + RUN_GRACE_S)
     seconds = time.monotonic() - start
     log = log_path.read_text(encoding="utf-8", errors="replace")
     timed_out = timed_out or seconds > meta.budget_s
@@ -93,36 +91,11 @@ def _watch(process: subprocess.Popen, *, deadline: float) -> tuple[float, bool]:
             pass
         peak = max(peak, rss_mb(seen.values()))
         if time.monotonic() > deadline:
-            _kill(process, seen.values())
+            kill_tree(process, seen.values())
             return peak, True
         time.sleep(SAMPLE_S)
-    _kill(process, seen.values())  # a kernel that outlives papermill would keep its memory
+    kill_tree(process, seen.values())  # a kernel that outlives papermill would keep its memory
     return peak, False
-
-
-def rss_mb(processes) -> float:
-    """Resident memory of `processes` together, in MB (processes that ended count as 0)."""
-    total = 0
-    for proc in processes:
-        try:
-            total += proc.memory_info().rss
-        except psutil.Error:
-            pass
-    return total / 2**20
-
-
-def _kill(process: subprocess.Popen, children) -> None:
-    """Kill papermill's process group and every descendant seen (kernels start their own session)."""
-    for proc in children:
-        try:
-            proc.kill()
-        except psutil.Error:
-            pass
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    process.wait()
 
 
 def _read_executed(output: Path):

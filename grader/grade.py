@@ -22,7 +22,8 @@ from typing import Any
 
 from grader import messages
 from grader.assignments import CACHE, gradebook_notebook, release_notebook
-from grader.judging import CELL_TIMEOUT_S, _execute, _sandbox
+from grader.budget import CELL_TIMEOUT_S
+from grader.judging import _execute, _sandbox
 from grader.meta import read_meta
 from grader.models import CellScore, GradeResult
 from grader.nbio import read_notebook

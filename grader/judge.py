@@ -251,7 +251,9 @@ class Judge:
 
     def __init__(self, job: dict, channel: _Channel) -> None:
         self.job, self.channel = job, channel
-        self.cell_timeout_s = float(job.get("cell_timeout_s", 30))
+        from grader.budget import CELL_TIMEOUT_S
+
+        self.cell_timeout_s = float(job.get("cell_timeout_s", CELL_TIMEOUT_S))
         self.output_left = int(job.get("output_limit", 1_000_000))  # characters of output still kept
         self.tampering: list[str] = []
         self.learner_codes: set[int] = set()
@@ -572,7 +574,7 @@ def main(fd: int) -> None:
 
     job = json.loads(job)
     judge = Judge(job, channel)
-    judge.timeout_text = messages.one_line("grade.cell_timeout", seconds=int(job.get("cell_timeout_s", 30)))
+    judge.timeout_text = messages.one_line("grade.cell_timeout", seconds=int(judge.cell_timeout_s))
     # A cell's timer raises KeyboardInterrupt through a handler of C code; _exec tells a timeout by the clock.
     signal.signal(signal.SIGALRM, signal.default_int_handler)
     # Nothing of the judge stays reachable by name: `import grader.judge` in an answer loads a fresh copy.

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,17 +18,13 @@ import nbformat
 from nbformat import NotebookNode
 
 from grader import limits, messages, sandbox
+from grader.budget import JUDGE_GRACE_S, JUDGE_START_S
 from grader.paths import DATA
 from grader.prepare import normalized
+from grader.processes import kill_tree
 
-#: Longest a single cell may run before it is interrupted (the notebook's budget bounds the sum).
-CELL_TIMEOUT_S = 30.0
 #: Bytes of stream/display output kept per submission; errors are always kept (they decide scores).
 OUTPUT_LIMIT = 1_000_000
-#: Seconds the judge may take to start: the interpreter and the instructor's setup cells (imports).
-JUDGE_START_S = 60.0
-#: Seconds a cell may outlive its own timer before the grader ends the run (the answer turned the timer off).
-JUDGE_GRACE_S = 10.0
 
 
 def _sandbox(root: Path, name: str) -> Path:
@@ -149,9 +144,7 @@ def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_ti
             process.stdin.close()
         if group is not None:
             group.kill()  # everything the learner's code started, at once
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        kill_tree(process)
         log.close()
     verdicts, forged = judge.verify(key, lines.complete)
     done = False

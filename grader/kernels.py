@@ -11,12 +11,11 @@ from pathlib import Path
 
 from grader.paths import ROOT, VENVS
 
-
 #: The course's code that runs inside a learner's process, in every kernel's environment (main, xla, text):
 #: the check helpers, the judge and what it loads, and what sitecustomize installs. It may import the
 #: standard library and itself only (tests/integration/test_kernels.py holds it to that, in each environment);
 #: torch or numpy are imported inside a function, where a check needs them, never at the top.
-KERNEL_SIDE = ("grader.asserts", "grader.messages", "grader.strict", "grader.offline", "grader.limits",
+KERNEL_SIDE = ("grader.asserts", "grader.budget", "grader.messages", "grader.strict", "grader.offline", "grader.limits",
                "grader.judge", "grader.site.sitecustomize")
 
 

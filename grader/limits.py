@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 import os
 
+from grader.budget import cpu_seconds
+
 ENV = "COURSE_LIMITS"
 #: Data segment (heap and anonymous memory) per process, in MiB: far above what an exercise needs
 #: (about 1 GiB), far below what would hurt the machine.
@@ -26,9 +28,9 @@ NICE = 10
 
 
 def spec(budget_s: float) -> str:
-    """The ``COURSE_LIMITS`` value for a notebook with this budget (CPU: four cores' worth, plus imports)."""
+    """The ``COURSE_LIMITS`` value for a notebook with this budget (CPU time: grader.budget.cpu_seconds)."""
     return json.dumps({"memory_mb": MEMORY_MB, "file_mb": FILE_MB, "processes": PROCESSES,
-                       "cpu_s": int(4 * budget_s + 30), "nice": NICE})
+                       "cpu_s": cpu_seconds(budget_s), "nice": NICE})
 
 
 def apply(value: str | None = None) -> dict[str, int]:

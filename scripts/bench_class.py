@@ -25,7 +25,7 @@ import nbformat
 import psutil
 
 from grader.assignments import release_notebook
-from grader.execute import rss_mb
+from grader.processes import rss_mb
 from grader.mutations import read_wrong_answers, with_answers
 from grader.paths import EXERCISES, SOLUTIONS
 
