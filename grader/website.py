@@ -75,6 +75,9 @@ def executed_lesson(source: Path, executed_dir: Path | None = None) -> NotebookN
             raise UsageError("site.stale", path=relative(source))
         cell.outputs, cell.execution_count = done.outputs, done.execution_count
     nb.metadata["widgets"] = ran.metadata.get("widgets", {})
+    # Code cells are IPython's (`!` shell lines, `%%writefile`): highlight them as such, not as plain Python,
+    # which fails on `!` (Sphinx's warning, an error here).
+    nb.metadata.setdefault("language_info", {})["pygments_lexer"] = "ipython3"
     return static_widgets(nb)
 
 

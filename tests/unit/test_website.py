@@ -90,3 +90,17 @@ def test_index_lists_lessons_and_exercises(tmp_path):
     text = index_markdown("en", [(lesson, exercise)], root)
     assert "| 00 | [00. Setup](notebooks/00_demo.ipynb) | [00. Exercise](exercises/00_demo.ipynb) |" in text
     assert "notebooks/00_demo\n```" in text and "exercises/00_demo\n```" in text
+
+
+def test_code_cells_are_highlighted_as_ipython(tmp_path):
+    """Are code cells lexed as IPython? A `!` shell line (as in 14_project) is an error token to the python
+    lexer, and Sphinx's warning about it fails the site's build."""
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Error
+
+    line = '!"{sys.executable}" new_project.py "{PROJECT}"'
+    source, executed = write_pair(tmp_path, line, line)
+    lexer = executed_lesson(source, executed).metadata.language_info.pygments_lexer
+    assert lexer == "ipython3"
+    assert not any(kind in Error for kind, _ in get_lexer_by_name(lexer).get_tokens(line))
+    assert any(kind in Error for kind, _ in get_lexer_by_name("python").get_tokens(line))
