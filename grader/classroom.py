@@ -152,9 +152,7 @@ def _grade_one(item: Found, *, solutions: Path, parts: dict[str, dict[str, float
 
 def _failed(err: CourseError) -> str:
     """Return "grading failed: <why>" with the Korean reason on the Korean line, the English on the English."""
-    ko, en = messages.MESSAGES["gradeall.failed"]
-    why_ko, why_en = messages.MESSAGES[err.key]
-    return f"{ko.format(error=why_ko.format(**err.params))}\n{en.format(error=why_en.format(**err.params))}"
+    return messages.format("gradeall.failed", error=messages.sides(err.key, **err.params))
 
 
 _UNSAFE = re.compile(r"[^\w.-]")
