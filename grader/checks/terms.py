@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nbformat import NotebookNode
 
-from grader.bilingual import prose
+from grader.bilingual import markdown_parser, prose
 from grader.checks import finding
 from grader.models import Finding
 
@@ -50,7 +50,7 @@ def check_emphasis(nb: NotebookNode, path: Path) -> list[Finding]:
     A closing ``**`` right after punctuation and right before a letter does not close in CommonMark
     (``**기울기 누적(gradient accumulation)**은`` shows its asterisks): Korean particles make it common.
     """
-    render = _commonmark().render
+    render = markdown_parser().render
     found = []
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -63,14 +63,9 @@ def check_emphasis(nb: NotebookNode, path: Path) -> list[Finding]:
     return found
 
 
-@cache
-def _commonmark():
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table")
-
-
-_CODE = re.compile(r"<code>.*?</code>|<pre>.*?</pre>", re.DOTALL)
+# Code and math as rendered (math is dollarmath's span or div): their asterisks are not emphasis.
+_CODE = re.compile(r"<code>.*?</code>|<pre>.*?</pre>|<span class=\"math[^\"]*\">.*?</span>"
+                   r"|<div class=\"math[^\"]*\">.*?</div>", re.DOTALL)
 
 
 @cache
