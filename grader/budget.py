@@ -8,7 +8,7 @@ time the operating system allows from it (COURSE.md, "Budgets"; README, "What gr
   the instructor's setup cells: kernel start does not count); from the moment it says it is ready, the
   notebook has ``budget_s``, and each cell ``CELL_TIMEOUT_S`` on the judge's own timer, which the grader backs
   with ``JUDGE_GRACE_S`` more in case an answer turned that timer off.
-* The operating system (grader.limits, ``RLIMIT_CPU``): :func:`cpu_seconds` of CPU time, four cores' worth of
+* The operating system (grader.kernel.limits, ``RLIMIT_CPU``): :func:`cpu_seconds` of CPU time, four cores' worth of
   the budget plus the imports, so a busy loop in a child process ends even if every clock above is fooled.
 
 Kernel-side (grader.kernels.KERNEL_SIDE): the standard library only.

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import psutil
 
-from grader import messages, strict
+from grader import messages
 from grader.budget import RUN_GRACE_S
+from grader.kernel import strict
 from grader.meta import LessonMeta
 from grader.models import RunResult
 from grader.nbio import read_notebook
@@ -48,9 +49,9 @@ def execute_notebook(source: Path, output: Path, meta: LessonMeta, *, kernel: st
     log_path = output.with_suffix(".log")
     start = time.monotonic()
     with log_path.open("w", encoding="utf-8") as log_file:  # a file, not a pipe: a pipe can fill up
-        # COURSE_OFFLINE: the kernel refuses non-local connections (grader.offline), so a notebook
+        # COURSE_OFFLINE: the kernel refuses non-local connections (grader.kernel.offline), so a notebook
         # that downloads fails here instead of passing by luck. COURSE_STRICT_WARNINGS: deprecations
-        # are errors outside the cells tagged deprecated-demo (grader.strict).
+        # are errors outside the cells tagged deprecated-demo (grader.kernel.strict).
         env = {**os.environ, "COURSE_OFFLINE": "1", strict.FLAG: "1",
                strict.DEMOS: strict.demo_fingerprints(read_notebook(source).cells)}
         process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,

@@ -1,4 +1,4 @@
-"""Run a prepared notebook in the judge (:mod:`grader.judge`) and read its signed verdicts.
+"""Run a prepared notebook in the judge (:mod:`grader.kernel.judge`) and read its signed verdicts.
 
 The grader's side of the judge: the sandboxed command line, the job it is given, the budget and
 per-cell watch, and the verdicts it sends over its own pipe (an unsigned line is tampering).
@@ -17,8 +17,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from grader import limits, messages, sandbox
+from grader import messages, sandbox
 from grader.budget import JUDGE_GRACE_S, JUDGE_START_S
+from grader.kernel import limits
 from grader.paths import DATA
 from grader.prepare import normalized
 from grader.processes import kill_tree
@@ -38,7 +39,7 @@ def _sandbox(root: Path, name: str) -> Path:
 
 def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
              hidden: tuple[Path, ...] = (), setup: list[str] | None = None) -> tuple[set[int], list[str], Tampering]:
-    """Run `nb`'s code cells in the judge (:mod:`grader.judge`) within `budget_s`; fill in their outputs.
+    """Run `nb`'s code cells in the judge (:mod:`grader.kernel.judge`) within `budget_s`; fill in their outputs.
 
     Args:
         setup: the instructor's setup cells (the source's code cells without nbgrader metadata); they run
@@ -68,7 +69,7 @@ class Tampering:
 
 
 def judge_job(nb: NotebookNode, setup: list[str], *, cell_timeout_s: float) -> dict:
-    """The job :func:`grader.judge.main` reads: every code cell with its role, and the setup cells."""
+    """The job :func:`grader.kernel.judge.main` reads: every code cell with its role, and the setup cells."""
     cells, used = [], -1
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
@@ -88,14 +89,14 @@ def judge_job(nb: NotebookNode, setup: list[str], *, cell_timeout_s: float) -> d
 
 def _judge_command(kernel: str, fd: int) -> tuple[list[str], dict[str, str]]:
     """The judge's command line and environment: the kernel's interpreter and variables, no Jupyter."""
-    from grader.kernels import kernelspec_of, read_kernels
+    from grader.kernels import KERNEL_DIR, kernelspec_of, read_kernels
 
     spec = read_kernels().get(kernel)
     if spec is not None and spec.python.exists():
         python, env = str(spec.python), dict(kernelspec_of(spec)["env"])
     else:  # a kernel of another interpreter (a GPU box's python3): the grader's own
-        python, env = sys.executable, {"PYTHONPATH": str(Path(__file__).parent / "site")}
-    return [python, "-c", f"import grader.judge as j; j.main({fd})"], env
+        python, env = sys.executable, {"PYTHONPATH": str(KERNEL_DIR / "site")}
+    return [python, "-c", f"import grader.kernel.judge as j; j.main({fd})"], env
 
 
 def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
@@ -103,7 +104,7 @@ def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_ti
            setup: list[str]) -> tuple[set[int], list[str], Tampering]:
     import secrets
 
-    from grader import judge
+    from grader.kernel import judge
 
     ran: set[int] = set()
     errors: list[str] = []

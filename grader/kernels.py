@@ -11,12 +11,28 @@ from pathlib import Path
 
 from grader.paths import ROOT, VENVS
 
+#: The kernel-side package: what runs in a learner's process (a course kernel, the judge), not in the grader.
+KERNEL_DIR = ROOT / "grader" / "kernel"
+
+
+def _kernel_modules() -> tuple[str, ...]:
+    """Every module under grader/kernel/ by its import name, found on disk (nothing imported), so a new file
+    there is held to the import rule without being listed anywhere; ``site/sitecustomize.py`` included."""
+    names = []
+    for path in sorted(KERNEL_DIR.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        if all(part.isidentifier() for part in parts):
+            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return tuple(names)
+
+
 #: The course's code that runs inside a learner's process, in every kernel's environment (main, xla, text):
-#: the check helpers, the judge and what it loads, and what sitecustomize installs. It may import the
-#: standard library and itself only (tests/integration/test_kernels.py holds it to that, in each environment);
-#: torch or numpy are imported inside a function, where a check needs them, never at the top.
-KERNEL_SIDE = ("grader.asserts", "grader.budget", "grader.messages", "grader.strict", "grader.offline", "grader.limits",
-               "grader.judge", "grader.site.sitecustomize")
+#: the check helpers learners import (grader.asserts, a public API that stays where notebooks find it), what
+#: both sides share (grader.messages, grader.budget) and all of grader/kernel/ (the judge, the offline guard,
+#: the limits, the strict-warnings extension, the sitecustomize). It may import the standard library and
+#: itself only (tests/integration/test_kernels.py holds it to that, in each environment); torch or numpy are
+#: imported inside a function, where a check needs them, never at the top.
+KERNEL_SIDE = ("grader.asserts", "grader.budget", "grader.messages", *_kernel_modules())
 
 
 @dataclass(frozen=True)
@@ -49,14 +65,14 @@ def kernelspec_of(kernel: Kernel) -> dict:
         "MPLCONFIGDIR": str(VENVS / kernel.env / ".matplotlib"),
         "PYTHONUNBUFFERED": "1",
         # sitecustomize.py there turns the offline guard on when COURSE_OFFLINE=1 (course run/grade).
-        "PYTHONPATH": str(ROOT / "grader" / "site"),
+        "PYTHONPATH": str(KERNEL_DIR / "site"),
         **kernel.variables,
     }
     return {
         "argv": [str(kernel.python), "-Xfrozen_modules=off", "-m", "ipykernel_launcher", "-f",
                  "{connection_file}",
-                 # grader.strict: deprecations become errors under `course run` (COURSE_STRICT_WARNINGS=1)
-                 "--InteractiveShellApp.extensions=grader.strict"],
+                 # grader.kernel.strict: deprecations become errors under `course run` (COURSE_STRICT_WARNINGS=1)
+                 "--InteractiveShellApp.extensions=grader.kernel.strict"],
         "display_name": kernel.display_name,
         "language": "python",
         "env": env,

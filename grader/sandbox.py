@@ -1,7 +1,7 @@
 """The operating-system sandbox around a process that runs a learner's code: bubblewrap and a pids cgroup.
 
 Two layers, each used when the machine allows it (``course grade`` works without them, with the
-resource limits of :mod:`grader.limits` only), and each, once the machine is found to allow it,
+resource limits of :mod:`grader.kernel.limits` only), and each, once the machine is found to allow it,
 either applied or grading stops with a bilingual :class:`SandboxError` (it never runs unconfined):
 
 * **bubblewrap** (Debian's ``bwrap``, installed by setup): the process sees only what it needs to run,
@@ -12,7 +12,7 @@ either applied or grading stops with a bilingual :class:`SandboxError` (it never
   the submissions, not ``/work``, ``/srv``, ``/opt``, ``/var`` or anyone's home folder. It gets an
   empty private ``/tmp`` and home folder, and only its own working folder is writable. It runs in its
   own PID namespace, so everything it starts dies with it, and in its own network namespace (loopback
-  only, nothing else reachable): it talks to the grader over a pipe (:mod:`grader.judge`).
+  only, nothing else reachable): it talks to the grader over a pipe (:mod:`grader.kernel.judge`).
 * a **pids cgroup**: at most :data:`MAX_TASKS` processes and threads for the process and all it
   starts, enforced by the kernel of the operating system even for root (``RLIMIT_NPROC`` is not).
   The process enters the cgroup itself before it runs anything (:meth:`PidsCgroup.enter_argv`), so
@@ -50,7 +50,7 @@ CGROUP_V1, CGROUP_V2 = Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")
 #: ``/sys`` describes the hardware (CPU topology, GPUs) to torch and CUDA.
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc", "/sys")
 #: The parts of the course a kernel runs with: its environments, its own code (``grader.asserts``, the
-#: ``grader/site`` sitecustomize, the matplotlibrc) and the data the notebooks read.
+#: ``grader/kernel/site`` sitecustomize, the matplotlibrc) and the data the notebooks read.
 COURSE_PARTS = (VENVS, ROOT / "grader", DATA)
 
 

@@ -164,7 +164,7 @@ def test_kernel_death_scores_what_ran(tmp_path, course):
 
 
 @pytest.mark.parametrize(("code", "error"), [
-    # 12 GiB: more than grader.limits allows one process, though Linux would lend it lazily without the limit.
+    # 12 GiB: more than grader.kernel.limits allows one process, though Linux would lend it lazily without the limit.
     ("hoard = bytearray(12 * 2**30)", "MemoryError"),
     # A file past the size limit (sparse, so nothing is really written without the limit either).
     ("with open('big.bin', 'wb') as f:\n    f.seek(300 * 2**20)\n    f.write(b'x')", "File too large"),
@@ -177,14 +177,14 @@ def test_memory_and_file_size_are_bounded_by_the_os(tmp_path, course, code, erro
 
 
 def test_limits_are_applied_in_the_kernel():
-    """Does grader.limits set the data, file-size and core limits it promises?"""
+    """Does grader.kernel.limits set the data, file-size and core limits it promises?"""
     import os
     import subprocess
     import sys
 
-    from grader import limits
+    from grader.kernel import limits
 
-    code = ("import resource; from grader.limits import apply; apply();"
+    code = ("import resource; from grader.kernel.limits import apply; apply();"
             "print(*(resource.getrlimit(r)[0] for r in (resource.RLIMIT_DATA, resource.RLIMIT_FSIZE, "
             "resource.RLIMIT_CORE, resource.RLIMIT_CPU)))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,

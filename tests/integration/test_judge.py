@@ -1,4 +1,4 @@
-"""Answers that try to cheat the grader instead of solving the task, graded for real (grader.judge).
+"""Answers that try to cheat the grader instead of solving the task, graded for real (grader.kernel.judge).
 
 Every attack is the first answer cell of the four-part demo exercise, followed by answers that return
 None (wrong for every test) and the other answer cells left as released: an attack that worked would

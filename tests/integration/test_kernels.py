@@ -87,3 +87,31 @@ def test_kernel_side_code_imports_only_the_standard_library(kernel):
                           env={"PATH": "/usr/bin:/bin", "COURSE_OFFLINE": "0"})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == ["grader"], done.stdout
+
+
+def test_kernel_side_lists_every_file_of_the_kernel_package():
+    """Is every .py under grader/kernel/ (the sitecustomize too) in KERNEL_SIDE, found rather than listed, so a new
+    file there is held to the import rule above without anyone adding it?"""
+    from grader.kernels import KERNEL_DIR, KERNEL_SIDE
+    from grader.paths import ROOT
+
+    on_disk = {".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+               for p in KERNEL_DIR.rglob("*.py")}
+    assert on_disk == {name for name in KERNEL_SIDE if name.startswith("grader.kernel")}
+    assert {"grader.kernel.judge", "grader.kernel.site.sitecustomize", "grader.asserts"} <= set(KERNEL_SIDE)
+
+
+@pytest.mark.parametrize("kernel", sorted(read_kernels()))
+def test_installed_kernelspec_is_the_current_one(kernel):
+    """Is the kernel.json that setup installed the one kernels.py writes today (PYTHONPATH on grader/kernel/site,
+    the grader.kernel.strict extension)? A stale one starts a kernel without the offline guard; `make setup`
+    (its stamp hashes kernels.py) rewrites it."""
+    import json
+
+    from grader.kernels import kernelspec_of
+    from grader.paths import VENVS
+
+    installed = VENVS / "main" / "share" / "jupyter" / "kernels" / kernel / "kernel.json"
+    if not installed.exists():
+        pytest.skip(f"{kernel} is not set up")
+    assert json.loads(installed.read_text()) == kernelspec_of(read_kernels()[kernel]), "run `make setup`"

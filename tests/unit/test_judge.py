@@ -10,8 +10,8 @@ import types
 import nbformat
 import pytest
 
-from grader import judge
 from grader.judging import judge_job
+from grader.kernel import judge
 from grader.prepare import setup_cells
 from grader.verdicts import hidden_requirement
 from tests.factory import answer, graded_cell, notebook

@@ -1,11 +1,11 @@
-"""grader.offline: only local connections while the guard is on."""
+"""grader.kernel.offline: only local connections while the guard is on."""
 
 import socket
 import threading
 
 import pytest
 
-from grader.offline import OfflineError, offline
+from grader.kernel.offline import OfflineError, offline
 
 
 def test_remote_lookups_and_connections_are_refused_with_a_bilingual_error():

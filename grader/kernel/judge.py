@@ -577,11 +577,12 @@ def main(fd: int) -> None:
     judge.timeout_text = messages.one_line("grade.cell_timeout", seconds=int(judge.cell_timeout_s))
     # A cell's timer raises KeyboardInterrupt through a handler of C code; _exec tells a timeout by the clock.
     signal.signal(signal.SIGALRM, signal.default_int_handler)
-    # Nothing of the judge stays reachable by name: `import grader.judge` in an answer loads a fresh copy.
+    # Nothing of the judge stays reachable by name: `import grader.kernel.judge` in an answer loads a fresh copy.
     sys.modules.pop(__name__, None)
-    package = sys.modules.get("grader")
-    if package is not None and getattr(package, "judge", None) is not None:
-        delattr(package, "judge")
+    parent, _, leaf = __name__.rpartition(".")
+    package = sys.modules.get(parent)
+    if package is not None and getattr(package, leaf, None) is not None:
+        delattr(package, leaf)
     judge.run()
     sys.stdout.flush()
     os._exit(0)  # no atexit handler or finalizer of the learner's runs after the last verdict

@@ -4,11 +4,11 @@ limits, each when it is asked for (``course run`` and ``course grade`` set the v
 import os
 
 if os.environ.get("COURSE_LIMITS"):
-    from grader.limits import apply
+    from grader.kernel.limits import apply
 
     apply()
 
 if os.environ.get("COURSE_OFFLINE") == "1":
-    from grader.offline import install
+    from grader.kernel.offline import install
 
     install()

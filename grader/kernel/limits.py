@@ -1,7 +1,7 @@
 """Operating-system limits on a learner's code while it is graded.
 
 ``course grade`` (and ``grade-all``) start each kernel with ``COURSE_LIMITS`` set; the kernel's
-``sitecustomize`` (``grader/site``) calls :func:`apply` before any learner code runs, so the limits
+``sitecustomize`` (``grader/kernel/site``) calls :func:`apply` before any learner code runs, so the limits
 hold for the kernel and for every process it starts. They are enforced by the kernel of the
 operating system, not by the grader: a memory bomb gets ``MemoryError``, a runaway writer
 ``OSError: File too large``, a CPU hog ``SIGXCPU``. The process limit is not enforced for root

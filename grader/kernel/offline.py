@@ -1,7 +1,7 @@
 """Offline guard: refuse network connections except to this machine, so downloads fail loudly.
 
 `course run` and `course grade` set ``COURSE_OFFLINE=1``; every course kernel (and each process it
-starts, such as DataLoader workers) then loads :func:`install` through ``grader/site/sitecustomize.py``.
+starts, such as DataLoader workers) then loads :func:`install` through ``grader/kernel/site/sitecustomize.py``.
 Loopback and Unix sockets keep working (Jupyter's own channels, debuggers, local servers).
 In JupyterLab the variable is unset, so a learner with internet can still opt into a download.
 """
