@@ -11,6 +11,7 @@ from pathlib import Path
 from grader import messages
 from grader.errors import CourseError, UsageError
 from grader.execute import execute_notebook
+from grader.kernels import kernelspec_of, read_kernels
 from grader.meta import read_meta
 from grader.models import RunResult
 from grader.nbio import read_notebook
@@ -68,8 +69,8 @@ def run_one(path: Path, *, kernel: str | None = None, build: Path | None = None)
         return _not_run(path, meta.kernel, "skipped", meta.budget_s,
                         messages.one_line("run.skipped_kernel", kernel=meta.kernel))
     use = kernel or meta.kernel
-    if not _kernel_installed(use):
-        return _not_run(path, use, "failed", meta.budget_s, messages.one_line("run.kernel_missing", kernel=use))
+    if problem := _kernel_problem(use):
+        return _not_run(path, use, "failed", meta.budget_s, messages.one_line(problem, kernel=use))
     return execute_notebook(path, build_copy(path, build), meta, kernel=use)
 
 
@@ -79,10 +80,28 @@ def _not_run(path: Path, kernel: str, status: str, budget_s: float, error: str) 
                      seconds=0.0, budget_s=budget_s, peak_rss_mb=0.0, error=error)
 
 
-def _kernel_installed(name: str) -> bool:
+def _kernel_problem(name: str) -> str | None:
+    """Why kernel `name` cannot run a notebook (a message key), or None.
+
+    A course kernel must be installed as :func:`grader.kernels.kernelspec_of` writes it today: a spec from
+    before an update (the kernel-side code moved, say) would start without the offline guard or the strict
+    warnings, and a run must not pass with less than it reports.
+    """
+    import json
+
     from jupyter_client.kernelspec import KernelSpecManager
 
-    return name in KernelSpecManager().find_kernel_specs()
+    found = KernelSpecManager().find_kernel_specs()
+    if name not in found:
+        return "run.kernel_missing"
+    course = read_kernels().get(name)
+    if course is None:
+        return None  # --kernel python3 on a GPU machine: not one of the course's
+    try:
+        installed = json.loads((Path(found[name]) / "kernel.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "run.kernel_stale"
+    return None if installed == json.loads(json.dumps(kernelspec_of(course))) else "run.kernel_stale"
 
 
 def run_course(

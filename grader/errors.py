@@ -23,8 +23,12 @@ class MetadataError(CourseError):
         super().__init__("error.metadata", path=path, problem=problem)
 
 
-class KernelMissing(CourseError):
-    """The kernel a notebook names is not installed."""
+class DataError(CourseError):
+    """A course data file (TOML under grader/ or tests/course/) is malformed or breaks its schema."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        """Say which file and what is wrong with it."""
+        super().__init__("error.data", path=path, problem=problem)
 
 
 class GradingError(CourseError):

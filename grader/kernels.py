@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.paths import ROOT, VENVS
+from grader.schemas import load_toml
 
 #: The kernel-side package: what runs in a learner's process (a course kernel, the judge), not in the grader.
 KERNEL_DIR = ROOT / "grader" / "kernel"
@@ -52,7 +52,7 @@ class Kernel:
 
 def read_kernels() -> dict[str, Kernel]:
     """Return the registry, keyed by kernelspec name (``course-main`` …)."""
-    table = tomllib.loads((Path(__file__).parent / "kernels.toml").read_text(encoding="utf-8"))
+    table = load_toml(Path(__file__).parent / "kernels.toml", "kernels")
     kernels = [Kernel(env=env, **spec) for env, spec in table.items()]
     return {k.name: k for k in kernels}
 

@@ -1,25 +1,25 @@
 """The deprecation ledger (deprecations.toml): read it, and observe each entry's status for real.
 
-``python -m grader.ledger course-main`` runs the probes of that kernel's entries in the current
-interpreter and prints ``{name: [status, detail]}`` as JSON; the test suite runs it with each
-environment's python and compares with the ledger.
+``python -m grader.ledger`` reads ``{name: probe}`` as JSON on its standard input, runs each probe in
+the current interpreter and prints ``{name: [status, detail]}`` as JSON; the test suite reads the ledger
+once (checked against ``grader/schema/deprecations.json``), sends each environment's python its kernel's
+probes and compares what comes back. The side that runs in an environment uses the standard library only.
 """
 
 from __future__ import annotations
 
 import json
 import sys
-import tomllib
 import warnings
 from pathlib import Path
 
-STATUSES = ("warns", "raises", "gone", "silent")
-
 
 def read_ledger() -> list[dict]:
-    """Return the ledger's entries."""
-    path = Path(__file__).with_name("deprecations.toml")
-    return tomllib.loads(path.read_text(encoding="utf-8"))["api"]
+    """Return the ledger's entries, checked against their schema (a status outside warns/raises/gone/silent
+    or a missing field stops here)."""
+    from grader.schemas import load_toml  # the course tool's side only: environments lack jsonschema
+
+    return load_toml(Path(__file__).with_name("deprecations.toml"), "deprecations")["api"]
 
 
 def observe(probe: str) -> tuple[str, str]:
@@ -40,5 +40,4 @@ def observe(probe: str) -> tuple[str, str]:
 
 
 if __name__ == "__main__":
-    kernel = sys.argv[1]
-    print(json.dumps({e["name"]: observe(e["probe"]) for e in read_ledger() if e["kernel"] == kernel}))
+    print(json.dumps({name: observe(probe) for name, probe in json.load(sys.stdin).items()}))

@@ -1,11 +1,17 @@
-"""E5xx: graded exercises have enough parts, each with a marked solution and hidden tests."""
+"""E5xx: graded exercises have enough parts, each with a marked solution and hidden tests.
+
+nbgrader's own metadata validator decides whether a cell's ``metadata.nbgrader`` is well formed (E506);
+the rules here add what this course asks beyond nbgrader."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import jsonschema
 from nbformat import NotebookNode
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.nbgraderformat.common import SchemaTooNewError, SchemaTooOldError
 
 from grader.checks import finding
 from grader.models import Finding
@@ -14,7 +20,15 @@ from grader.paths import kind_of
 MIN_PARTS = 4
 #: A learner sees "visible checks passed", never a claim about the tests they cannot see.
 _ALL_PASSED = re.compile(r"all (the )?tests (have )?passed|모든 테스트(를)? 통과", re.IGNORECASE)
-_REQUIRED = {"grade", "solution", "grade_id", "schema_version"}
+
+
+def _nbgrader_problem(cell: NotebookNode) -> str | None:
+    """What nbgrader's own validator (schema v3: fields, types, grade ids, points) says is wrong, if anything."""
+    try:
+        MetadataValidator().validate_cell(cell)
+    except (ValidationError, SchemaTooOldError, SchemaTooNewError, jsonschema.ValidationError) as err:
+        return str(getattr(err, "message", err)).splitlines()[0][:200]
+    return None
 
 
 def check_graded(nb: NotebookNode, path: Path) -> list[Finding]:
@@ -28,9 +42,8 @@ def check_graded(nb: NotebookNode, path: Path) -> list[Finding]:
     found, ids, tests = [], set(), 0
     for cell in graded:
         meta, where = cell.metadata.nbgrader, cell.get("id")
-        missing = _REQUIRED - set(meta)
-        if missing:
-            found.append(finding("E506", path, where, problem=f"missing {sorted(missing)}"))
+        if problem := _nbgrader_problem(cell):
+            found.append(finding("E506", path, where, problem=problem))
             continue
         if meta.grade_id in ids:
             found.append(finding("E504", path, where, grade_id=meta.grade_id))

@@ -1,7 +1,9 @@
-"""M3xx: notebook name, ``metadata.course``, kernelspec, and tags papermill mishandles."""
+"""M3xx: notebook name, ``metadata.course`` (its schema, and ``gpu`` against the code), kernelspec, and tags
+papermill mishandles."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from nbformat import NotebookNode
@@ -9,9 +11,18 @@ from nbformat import NotebookNode
 from grader.checks import finding
 from grader.errors import MetadataError
 from grader.kernels import read_kernels
+from grader.messages import Both
 from grader.meta import read_meta
 from grader.models import Finding
-from grader.paths import NOTEBOOK_NAME
+from grader.paths import NOTEBOOK_NAME, kind_of
+
+#: Code that takes a GPU path when one is present: names CUDA or the accelerator API.
+_GPU_PATH = re.compile(r"\bcuda\b|torch\.accelerator", re.IGNORECASE)
+
+
+def has_gpu_path(nb: NotebookNode) -> bool:
+    """Whether any code cell of `nb` takes a CUDA (or other accelerator) path."""
+    return any(_GPU_PATH.search(c.source) for c in nb.cells if c.cell_type == "code")
 
 
 def check_metadata(nb: NotebookNode, path: Path) -> list[Finding]:
@@ -23,6 +34,10 @@ def check_metadata(nb: NotebookNode, path: Path) -> list[Finding]:
         meta = read_meta(nb, path)
         if meta.kernel not in read_kernels():
             found.append(finding("M302", path, kernel=meta.kernel))
+        if kind_of(path) != "exercise" and (meta.gpu == "optional") != has_gpu_path(nb):
+            has = meta.gpu == "none"
+            found.append(finding("M308", path, gpu=meta.gpu, found=Both("있습니다" if has else "없습니다",
+                                                                         "has a" if has else "has no")))
     except MetadataError as err:
         found.append(finding("M301", path, problem=err.params["problem"]))
     if "budget_s" not in nb.metadata.get("course", {}):

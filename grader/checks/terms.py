@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from functools import cache
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from nbformat import NotebookNode
 from grader.bilingual import markdown_parser, prose
 from grader.checks import finding
 from grader.models import Finding
+from grader.schemas import load_toml
 
 
 @cache
@@ -21,8 +21,7 @@ def read_glossary() -> dict[str, dict]:
     ``avoid`` lists plain renderings a Korean cell must not use; ``avoid_re`` lists regular expressions
     for a rendering that is also an ordinary word elsewhere (사전 is a dict, but 사전 학습 is pretraining).
     """
-    path = Path(__file__).resolve().parent.parent / "glossary.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))
+    return load_toml(Path(__file__).resolve().parent.parent / "glossary.toml", "glossary")
 
 
 def check_terms(nb: NotebookNode, path: Path) -> list[Finding]:

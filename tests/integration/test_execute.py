@@ -50,6 +50,24 @@ def test_kernel_override_skips_other_kernels(write_nb, tmp_path):
     assert results["01_main.ipynb"].status == "ok" and results["01_main.ipynb"].kernel == "python3"
 
 
+def test_a_kernel_installed_before_an_update_does_not_run(write_nb, tmp_path, monkeypatch):
+    """A course kernelspec that differs from what setup writes today (here: the sitecustomize folder of an old
+    checkout, so the offline guard would not load) fails the notebook with `make setup` in the message."""
+    from grader.kernels import kernelspec_of, read_kernels
+
+    spec = kernelspec_of(read_kernels()["course-main"])
+    spec["env"]["PYTHONPATH"] = str(ROOT / "grader" / "site")
+    folder = tmp_path / "jupyter" / "kernels" / "course-main"
+    folder.mkdir(parents=True)
+    (folder / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))  # searched before the environment's own
+    [result] = run([write_nb(notebook(new_code_cell("print(1)")))], tmp_path)
+    assert result.status == "failed" and "make setup" in result.error and result.seconds == 0
+    (folder / "kernel.json").write_text(json.dumps(kernelspec_of(read_kernels()["course-main"])))
+    [result] = run([write_nb(notebook(new_code_cell("print(1)")))], tmp_path)
+    assert result.status == "ok", result.error
+
+
 def test_deprecation_warnings_are_collected(write_nb, tmp_path):
     """Does a FutureWarning from a library outside torch's family land in the record's warnings?"""
     code = "import warnings\nwarnings.warn_explicit('old api', FutureWarning, 'lib.py', 1, module='somelib')"

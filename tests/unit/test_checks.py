@@ -107,6 +107,21 @@ def test_metadata_findings(write_nb):
     assert codes(found) == ["M301"] and "메타데이터가 올바르지" in found[0].message and "ninety" in found[0].message
 
 
+def test_the_gpu_field_says_whether_the_code_takes_a_gpu_path(write_nb):
+    """`gpu: optional` needs code that names CUDA (or torch.accelerator); `none` (the default) must not have any."""
+    cuda = new_code_cell("device = 'cuda' if torch.cuda.is_available() else 'cpu'")
+    says = {"optional": notebook(cuda, course={"schema_version": 1, "budget_s": 30, "gpu": "optional"}),
+            "none": notebook(new_code_cell("x = 1"), course={"schema_version": 1, "budget_s": 30, "gpu": "none"})}
+    assert [codes(metadata.check_metadata(nb, write_nb(nb))) for nb in says.values()] == [[], []]
+    says["optional"].cells[0].source = "device = 'cpu'"
+    says["none"].cells[0].source = "device = torch.accelerator.current_accelerator()"
+    found = [metadata.check_metadata(nb, write_nb(nb)) for nb in says.values()]
+    assert [codes(f) for f in found] == [["M308"], ["M308"]]
+    assert "has no GPU" in found[0][0].message and "has a GPU" in found[1][0].message
+    unstated = notebook(new_code_cell("x = torch.ones(1, device='cuda')"))
+    assert codes(metadata.check_metadata(unstated, write_nb(unstated))) == ["M308"], "the default is none"
+
+
 def test_a_deprecation_demo_must_show_its_warning(write_nb):
     """Is a `deprecated-demo` cell that neither catches warnings nor exceptions reported?"""
     bare = new_code_cell("torch.range(0, 3)", metadata={"tags": ["deprecated-demo"]})
@@ -258,3 +273,15 @@ def test_style_rules_read_the_right_language_in_cells_and_messages(write_nb, tmp
     assert sorted((f.code, f.cell) for f in found) == [("G404", "bad"), ("G405", "bad"), ("G408", "bad"),
                                                        ("G408", "spaced")]
     assert style.check_catalogue() == []  # the real catalogue follows every rule
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    (lambda m: m.pop("grade_id"), "grade_id"), (lambda m: m.update(points="two"), "two"),
+    (lambda m: m.update(schema_version=1), "schema"), (lambda m: m.update(grade="yes"), "yes"),
+])
+def test_malformed_nbgrader_metadata_is_reported_as_nbgrader_sees_it(write_nb, change, says):
+    """E506 says what nbgrader's own validator says (a missing grade_id, points of the wrong type, an old schema)."""
+    nb = demo_solution()
+    change(next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")).metadata.nbgrader)
+    found = [f for f in graded.check_graded(nb, write_nb(nb, folder="solutions")) if f.code == "E506"]
+    assert len(found) == 1 and says in found[0].message, found

@@ -15,7 +15,7 @@ def test_defaults_depend_on_the_folder(tmp_path):
 
 
 @pytest.mark.parametrize("course", [{"budget": 10}, {"budget_s": "fast"}, {"budget_s": -1}, {"gpu": "required"},
-                                    {"schema_version": 9}])
+                                    {"schema_version": 9}, {"budget_s": True}, {"budget_s": 3601}])
 def test_bad_course_metadata_is_an_error(tmp_path, course):
     """Is a typo or a bad value an error rather than a silent default?"""
     with pytest.raises(MetadataError):
