@@ -176,8 +176,7 @@ def mutations() -> None:
     """Count the proven wrong answers (tests/course/wrong_answers) per exercise and per mistake."""
     from grader.mutations import summary
 
-    for line in summary():
-        click.echo(line)
+    click.echo(summary())
 
 
 @main.command()

@@ -16,19 +16,15 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, get_args
 
 from markupsafe import Markup, escape
 
 from grader import messages
-from grader.models import GradeResult
+from grader.models import CellStatus, GradeResult
 from grader.paths import ROOT
 
-#: Hangul-capable fonts first (NanumGothic comes with ``make setup``), then the platform's own.
-FONT_STACK = ('"NanumGothic", "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", '
-              '"DejaVu Sans", sans-serif')
-
-_CELL_STATUSES = ("passed", "failed", "not_run", "tampered")
+_CELL_STATUSES = get_args(CellStatus)
 
 
 def _pair(key: str, **fields: object) -> Markup:
@@ -48,12 +44,9 @@ def _css(status: str) -> str:
 
 @functools.cache
 def _template() -> Any:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+    from grader.pages import FONT_STACK, template
 
-    env = Environment(loader=FileSystemLoader(Path(__file__).with_name("templates")), autoescape=True,
-                      undefined=StrictUndefined, keep_trailing_newline=True)
-    env.globals.update(pair=_pair, status_text=_status_text, css=_css, font_stack=Markup(FONT_STACK))
-    return env.get_template("feedback.html")
+    return template("feedback.html", pair=_pair, status_text=_status_text, css=_css, font_stack=Markup(FONT_STACK))
 
 
 @functools.cache

@@ -4,7 +4,7 @@ This is nbgrader's autograde, done without a gradebook database:
 
 1. :mod:`grader.prepare`: read the submission, find its exercise, restore the protected cells (tests
    and locked cells) from :func:`grader.assignments.gradebook_notebook`, split off hidden tests;
-2. :mod:`grader.judging`: run the cells in :mod:`grader.judge`, a fresh Python process in the sandbox,
+2. :mod:`grader.judging`: run the cells in :mod:`grader.kernel.judge`, a fresh Python process in the sandbox,
    with a per-cell timeout inside the notebook's budget, and read its signed verdicts;
 3. :mod:`grader.verdicts`: each test cell scores its points when the judge saw it run without an error
    and saw no tampering before it; what the learner reads about each failure; the notebook as graded.
@@ -23,13 +23,14 @@ from typing import Any
 from grader import messages
 from grader.assignments import CACHE, gradebook_notebook, release_notebook
 from grader.budget import CELL_TIMEOUT_S
-from grader.judging import _execute, _sandbox
+from grader.judging import grading_folder, run_in_judge
 from grader.meta import read_meta
 from grader.models import CellScore, GradeResult
 from grader.nbio import read_notebook
 from grader.paths import SOLUTIONS, relative
-from grader.prepare import _find_solution, _load, restore_protected, setup_cells, split_hidden, test_parts
-from grader.verdicts import _failure_text, _outcomes, graded_view
+from grader.prepare import find_solution, load_submission, restore_protected, setup_cells, split_hidden, test_parts
+from grader.tables import table
+from grader.verdicts import failure_text, graded_view, part_outcomes
 
 
 def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path = SOLUTIONS,
@@ -53,8 +54,8 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
         GradingError: the exercise it belongs to cannot be determined.
     """
     start = time.monotonic()
-    submission, problem = _load(path)
-    solution = _find_solution(path, submission, assignment, solutions)
+    submission, problem = load_submission(path)
+    solution = find_solution(path, submission, assignment, solutions)
     source = gradebook_notebook(solution)
     tests = test_parts(source)
     if submission is None:
@@ -63,12 +64,12 @@ def grade_notebook(path: Path, *, assignment: str | None = None, solutions: Path
     prepared = split_hidden(prepared)
     meta = read_meta(read_notebook(solution), solution)
     with tempfile.TemporaryDirectory(prefix="course-grade-") as tmp:
-        workdir = _sandbox(Path(tmp), path.name)
-        ran, run_errors, tampering = _execute(prepared, kernel=meta.kernel, budget_s=meta.budget_s, cwd=workdir,
-                                              cell_timeout_s=cell_timeout_s, hidden=(solutions, path.parent, *hidden),
-                                              setup=setup_cells(source))
-    outcomes = _outcomes(prepared, ran, tests, tampering)
-    errors += run_errors + [_failure_text(prepared, grade_id) for grade_id, ok in outcomes.items() if ok is False]
+        workdir = grading_folder(Path(tmp))
+        ran, run_errors, tampering = run_in_judge(
+            prepared, kernel=meta.kernel, budget_s=meta.budget_s, cwd=workdir, cell_timeout_s=cell_timeout_s,
+            hidden=(solutions, path.parent, *hidden), setup=setup_cells(source))
+    outcomes = part_outcomes(prepared, ran, tests, tampering)
+    errors += run_errors + [failure_text(prepared, grade_id) for grade_id, ok in outcomes.items() if ok is False]
     if tampering:
         parts = [g for g, ok in outcomes.items() if ok == "tampered"]
         errors.insert(0, messages.format("grade.tampered", parts=", ".join(parts) or "-",
@@ -94,13 +95,11 @@ def _result(path: Path, solution: Path, tests: dict[str, float], outcomes: dict[
 
 def format_table(result: GradeResult) -> str:
     """Return the bilingual score table ``course grade`` prints."""
-    width = max([len(c.grade_id) for c in result.cells] + [8])
-    lines = [messages.one_line("grade.header", path=result.path), ""]
-    lines.append(f"{'grade_id':<{width}}  {'점수 / points':>13}  상태 / status")
-    for c in result.cells:
-        label = messages.one_line(f"grade.status.{c.status}")
-        lines.append(f"{c.grade_id:<{width}}  {c.points:>6g} / {c.max_points:<4g}  {label}")
-    lines += ["", messages.one_line("grade.total", score=result.score, max_score=result.max_score)]
+    head = ["grade_id", messages.one_line("grade.col.points"), messages.one_line("grade.col.status")]
+    rows = [[c.grade_id, f"{c.points:g} / {c.max_points:g}", messages.one_line(f"grade.status.{c.status}")]
+            for c in result.cells]
+    lines = [messages.one_line("grade.header", path=result.path), "", table(head, rows, ("left", "right", "left")),
+             "", messages.one_line("grade.total", score=result.score, max_score=result.max_score)]
     for error in result.errors:
         lines += ["", *("  " + line for line in error.splitlines())]
     return "\n".join(lines)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from pathlib import Path
+from typing import get_args
 
 from grader import messages
-from grader.models import Submission
+from grader.models import Submission, SubmissionStatus
 from grader.nbio import write_atomic
+from grader.tables import table
 
 #: The first columns of gradebook.csv; one column per graded part (its grade_id) follows.
 BASE_COLUMNS = ("student", "assignment", "score", "max_score", "status", "seconds", "errors")
@@ -65,20 +66,6 @@ def write_gradebook(records: list[Submission], out: Path, *, seconds: float = 0.
     return csv_path, json_path
 
 
-def _printable(text: str) -> str:
-    """Replace control characters (a file name may hold escape sequences) for the terminal."""
-    return "".join(ch if ch.isprintable() else "?" for ch in text)
-
-
-def _width(text: str) -> int:
-    """Return how many terminal columns `text` takes (Hangul and other wide characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _left(text: str, width: int) -> str:
-    return text + " " * max(0, width - _width(text))
-
-
 def format_class_table(records: list[Submission], *, seconds: float | None = None) -> str:
     """Return the bilingual one-line-per-student table ``course grade-all`` prints.
 
@@ -87,12 +74,10 @@ def format_class_table(records: list[Submission], *, seconds: float | None = Non
         seconds: the run's wall-clock time for the summary line (default: the grades' total).
     """
     head = [messages.one_line(f"gradeall.col.{k}") for k in ("student", "assignment", "score", "status")]
-    rows = [[_printable(r.student), _printable(r.assignment), f"{r.score:g} / {r.max_score:g}",
+    rows = [[r.student, r.assignment, f"{r.score:g} / {r.max_score:g}",
              messages.one_line(f"gradeall.status.{r.status}")] for r in records]
-    widths = [max(_width(row[i]) for row in [head, *rows]) for i in range(3)]
-    lines = ["  ".join([_left(row[0], widths[0]), _left(row[1], widths[1]),
-                        " " * (widths[2] - _width(row[2])) + row[2], row[3]]) for row in [head, *rows]]
-    counts = {s: sum(r.status == s for r in records) for s in ("graded", "unreadable", "error", "missing")}
+    lines = table(head, rows, ("left", "left", "right", "left")).splitlines()
+    counts = {s: sum(r.status == s for r in records) for s in get_args(SubmissionStatus)}
     total_s = sum(r.seconds for r in records) if seconds is None else seconds
     lines += ["", messages.one_line("gradeall.summary", total=len(records), seconds=total_s, **counts)]
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from grader.processes import kill_tree
 OUTPUT_LIMIT = 1_000_000
 
 
-def _sandbox(root: Path, name: str) -> Path:
+def grading_folder(root: Path) -> Path:
     """Make the grading folder: ``root/work`` to run in, with ``root/data`` → the course's data."""
     work = root / "work"
     work.mkdir()
@@ -37,8 +37,9 @@ def _sandbox(root: Path, name: str) -> Path:
     return work
 
 
-def _execute(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
-             hidden: tuple[Path, ...] = (), setup: list[str] | None = None) -> tuple[set[int], list[str], Tampering]:
+def run_in_judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_timeout_s: float,
+                 hidden: tuple[Path, ...] = (),
+                 setup: list[str] | None = None) -> tuple[set[int], list[str], Tampering]:
     """Run `nb`'s code cells in the judge (:mod:`grader.kernel.judge`) within `budget_s`; fill in their outputs.
 
     Args:

@@ -7,14 +7,16 @@ each naming one `mistake` of the catalogue; the suite proves every one loses exa
 from __future__ import annotations
 
 import copy
-import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 from nbformat import NotebookNode
 
+from grader import messages
 from grader.paths import ROOT
+from grader.schemas import load_toml
+from grader.tables import table
 
 WRONG_ANSWERS = ROOT / "tests" / "course" / "wrong_answers"
 
@@ -44,25 +46,26 @@ def solution_answers(solution: NotebookNode, *, markers: bool = False) -> dict[s
 
 def read_mistakes() -> dict[str, dict[str, str]]:
     """Return the catalogue: mistake id -> its ``ko``/``en`` description."""
-    return tomllib.loads(Path(__file__).with_name("mistakes.toml").read_text(encoding="utf-8"))
+    return load_toml(Path(__file__).with_name("mistakes.toml"), "mistakes")
 
 
 def read_wrong_answers(exercise: str) -> list[dict]:
     """Return the ``[[wrong]]`` entries of `exercise` (``01_tensors``), or none."""
     path = WRONG_ANSWERS / f"{exercise}.toml"
-    return tomllib.loads(path.read_text(encoding="utf-8"))["wrong"] if path.exists() else []
+    return load_toml(path, "wrong-answers")["wrong"] if path.exists() else []
 
 
-def summary() -> list[str]:
-    """One line per exercise (mutations, parts, mistakes by kind) and a total line."""
-    lines, total = [], Counter()
+def summary() -> str:
+    """A table of the proven wrong answers (one row per exercise: how many, over how many graded parts, by
+    mistake) and a total line naming the catalogue's mistakes no wrong answer uses."""
+    rows, total = [], Counter()
     for path in sorted(WRONG_ANSWERS.glob("*.toml")):
         wrong = read_wrong_answers(path.stem)
-        kinds = Counter(w.get("mistake", "?") for w in wrong)
+        kinds = Counter(w["mistake"] for w in wrong)
         total += kinds
         parts = len({g for w in wrong for g in w["loses"]})
-        lines.append(f"{path.stem:<16} {len(wrong):>3} mutations over {parts} parts: "
-                     + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
-    unused = ", ".join(sorted(set(read_mistakes()) - set(total))) or "none"
-    lines.append(f"{'total':<16} {sum(total.values()):>3}; unused mistakes: {unused}")
-    return lines
+        rows.append([path.stem, str(len(wrong)), str(parts), ", ".join(f"{k} {n}" for k, n in kinds.most_common())])
+    head = [messages.one_line(f"mutations.col.{k}") for k in ("exercise", "wrong", "parts", "mistakes")]
+    unused = ", ".join(sorted(set(read_mistakes()) - set(total)))
+    return "\n".join([table(head, rows, ("left", "right", "right", "left")), "", messages.one_line(
+        "mutations.total", count=sum(total.values()), unused=unused or messages.sides("mutations.none"))])

@@ -24,7 +24,7 @@ from grader.paths import relative
 MAX_BYTES = 50_000_000
 
 
-def _load(path: Path) -> tuple[NotebookNode | None, str | None]:
+def load_submission(path: Path) -> tuple[NotebookNode | None, str | None]:
     """Read and validate the submission; return (notebook, None) or (None, bilingual problem)."""
     try:
         if not path.is_file():  # a FIFO or a device would block or never end
@@ -44,7 +44,7 @@ def _load(path: Path) -> tuple[NotebookNode | None, str | None]:
         return None, messages.format("grade.not_notebook", error=detail)
 
 
-def _find_solution(path: Path, nb: NotebookNode | None, assignment: str | None, solutions: Path) -> Path:
+def find_solution(path: Path, nb: NotebookNode | None, assignment: str | None, solutions: Path) -> Path:
     """Return the source notebook of the exercise `path` answers."""
     if assignment:  # named by the instructor: that exercise or an error, never a guess
         if (solutions / f"{assignment}.ipynb").exists():

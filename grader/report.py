@@ -5,7 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from grader import messages
 from grader.models import RunResult
+
+#: The report's columns (catalogue keys ``report.col.*``), in order.
+_COLUMNS = ("notebook", "kernel", "status", "seconds", "budget", "peak", "notes")
+#: A notebook that used more than this share of its budget is flagged: on a slower machine it may time out.
+OVER_BUDGET = 0.8
 
 
 def write_report(results: list[RunResult], folder: Path) -> tuple[Path, Path]:
@@ -28,22 +34,19 @@ def write_report(results: list[RunResult], folder: Path) -> tuple[Path, Path]:
 
 def render_markdown(results: list[RunResult]) -> str:
     """Return the report as a Markdown table, slowest notebook first."""
-    lines = [
-        "# 실행 보고서 / Course run report",
-        "",
-        "| 노트북 / notebook | 커널 / kernel | 상태 / status | 초 / s | 예산 / budget s | 최대 메모리 / peak MB | 비고 / notes |",
-        "| --- | --- | --- | ---: | ---: | ---: | --- |",
-    ]
+    columns = [messages.one_line(f"report.col.{k}") for k in _COLUMNS]
+    lines = [f"# {messages.one_line('report.title')}", "", f"| {' | '.join(columns)} |",
+             "| --- | --- | --- | ---: | ---: | ---: | --- |"]
     for r in sorted(results, key=lambda r: -r.seconds):
         notes = []
         if r.error:
             notes.append(r.error.replace("\n", " ").replace("|", "\\|")[:300])
-        if r.status == "ok" and r.seconds > 0.8 * r.budget_s:
-            notes.append("예산의 80% 초과 / over 80% of budget")
+        if r.status == "ok" and r.seconds > OVER_BUDGET * r.budget_s:
+            notes.append(messages.one_line("report.near_budget", percent=round(100 * OVER_BUDGET)))
         if r.warnings:
-            notes.append(f"{len(r.warnings)} deprecation warnings")
+            notes.append(messages.one_line("report.warnings", count=len(r.warnings)))
         lines.append(f"| {r.path} | {r.kernel} | {r.status} | {r.seconds:.1f} | {r.budget_s:.0f} | "
                      f"{r.peak_rss_mb:.0f} | {'; '.join(notes)} |")
     total = sum(r.seconds for r in results)
-    lines += ["", f"합계 / total: {len(results)} notebooks, {total:.1f} s of notebook time", ""]
+    lines += ["", messages.one_line("report.total", count=len(results), seconds=total), ""]
     return "\n".join(lines)

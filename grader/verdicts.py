@@ -18,8 +18,8 @@ from grader.judging import Tampering
 from grader.prepare import grade_id_of
 
 
-def _outcomes(nb: NotebookNode, ran: set[int], tests: dict[str, float],
-              tampering: Tampering | None = None) -> dict[str, bool | None | str]:
+def part_outcomes(nb: NotebookNode, ran: set[int], tests: dict[str, float],
+                  tampering: Tampering | None = None) -> dict[str, bool | None | str]:
     """Return grade_id -> True (passed), False (failed), None (did not run) or "tampered", per test cell.
 
     A part with a test cell that ran at or after the first tampering the judge saw is "tampered".
@@ -48,7 +48,7 @@ _BUILTIN_EXCEPTIONS = frozenset(name for name, value in vars(builtins).items()
                                 if isinstance(value, type) and issubclass(value, BaseException))
 
 
-def _failure_text(nb: NotebookNode, grade_id: str) -> str:
+def failure_text(nb: NotebookNode, grade_id: str) -> str:
     """Return why a test cell failed: its visible check's bilingual message, or a hint for a hidden one."""
     for cell in nb.cells:
         if grade_id_of(cell) == grade_id and (error := _error(cell)) is not None:

@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from markupsafe import Markup
 from nbformat import NotebookNode
 
 from grader.errors import UsageError
@@ -97,28 +98,30 @@ def static_widgets(nb: NotebookNode) -> NotebookNode:
             model = data.pop(WIDGET_VIEW).get("model_id")
             drawn = _draw_widget(model, state)
             if drawn:
-                data["text/html"] = f'<div class="course-widget">{drawn}</div>'
+                data["text/html"] = str(Markup('<div class="course-widget">{}</div>').format(drawn))
     return nb
 
 
-def _draw_widget(model_id: str | None, state: dict, depth: int = 0) -> str:
-    """HTML for one widget and its children, from saved state; empty for widgets it cannot draw."""
+def _draw_widget(model_id: str | None, state: dict, depth: int = 0) -> Markup:
+    """HTML for one widget and its children, from saved state (every value escaped); empty for widgets it
+    cannot draw."""
     model = state.get(model_id or "", {})
     name, values = model.get("model_name", ""), model.get("state", {})
     if depth > 8 or not model:
-        return ""
+        return Markup()
     if name in ("HBoxModel", "VBoxModel", "BoxModel"):
         ids = [str(c).removeprefix("IPY_MODEL_") for c in values.get("children", [])]
         children = [_draw_widget(child, state, depth + 1) for child in ids]
-        return f'<span class="course-box">{"".join(children)}</span>'
+        return Markup('<span class="course-box">{}</span>').format(Markup().join(children))
     if name in ("FloatProgressModel", "IntProgressModel"):
-        low, high, value = values.get("min", 0), values.get("max", 100), values.get("value", 0)
-        return f'<progress value="{value - low}" max="{max(high - low, 1)}"></progress>'
+        number = {key: v if type(v := values.get(key)) in (int, float) else default
+                  for key, default in (("min", 0), ("max", 100), ("value", 0))}
+        low, high, value = number["min"], number["max"], number["value"]
+        return Markup('<progress value="{}" max="{}"></progress>').format(value - low, max(high - low, 1))
     if name in ("HTMLModel", "LabelModel"):
         # tqdm writes plain text (with &nbsp;) into its HTML widgets; escape it all the same.
-        text = html.unescape(str(values.get("value", "")))
-        return f"<span>{html.escape(text)}</span>"
-    return ""
+        return Markup("<span>{}</span>").format(html.unescape(str(values.get("value", ""))))
+    return Markup()
 
 
 def title_of(nb: NotebookNode) -> str:
@@ -169,14 +172,10 @@ def index_markdown(lang: str, pairs: list[tuple[Path, Path | None]], root: Path)
 
 def landing_page() -> str:
     """The site's root page: one link per language (the language switch on every page does the rest)."""
-    links = "\n".join(f'  <li><a href="{lang}/index.html" lang="{lang}" hreflang="{lang}">{LABELS[lang]["title"]}'
-                      "</a></li>" for lang in LANGUAGES)
-    return ("<!DOCTYPE html>\n<html lang=\"ko\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<title>파이토치 강의 · A PyTorch course</title>\n<link rel=\"icon\" href=\"en/_static/favicon.svg\">\n"
-            "<style>body{font-family:'NanumGothic','Noto Sans KR','Apple SD Gothic Neo','Malgun Gothic',sans-serif;"
-            "max-width:40rem;margin:4rem auto;line-height:1.6}a{font-size:1.4rem}</style>\n</head>\n<body>\n"
-            "<h1>파이토치 강의 · A PyTorch course</h1>\n<ul>\n" + links + "\n</ul>\n</body>\n</html>\n")
+    from grader.pages import FONT_STACK, template
+
+    return template("landing.html").render(title="파이토치 강의 · A PyTorch course", font_stack=Markup(FONT_STACK),
+                                           languages=[(lang, LABELS[lang]["title"]) for lang in LANGUAGES])
 
 
 def build_site(out: Path | None = None, *, stage_dir: Path | None = None,

@@ -20,3 +20,26 @@ def test_format_puts_korean_first_then_english():
     """Is the Korean line first?"""
     assert messages.format("run.timeout", budget_s=5).splitlines() == [
         "제한 시간 5초를 넘어 중단했습니다", "stopped after exceeding its time budget of 5 s"]
+
+
+def test_every_status_of_the_records_has_its_label():
+    """A status added to a record's vocabulary (models.py) without a label would print a KeyError."""
+    from typing import get_args
+
+    from grader.models import CellStatus, SubmissionStatus
+
+    for prefix, vocabulary in (("grade.status.", CellStatus), ("gradeall.status.", SubmissionStatus)):
+        assert {prefix + s for s in get_args(vocabulary)} <= set(messages.MESSAGES), prefix
+
+
+def test_no_message_is_dead():
+    """Each key is used by the code: literally ('hub.bad_lang') or under an f-string prefix (f"grade.status.{s}")."""
+    from pathlib import Path
+
+    root = Path(messages.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in [*root.rglob("*.py"), *root.rglob("*.html")]
+                     if p.name != "messages.py")
+    prefixes = set(re.findall(r"f[\"']([\w.]+\.)\{", code))
+    dead = [k for k in messages.MESSAGES
+            if f'"{k}"' not in code and f"'{k}'" not in code and not any(k.startswith(p) for p in prefixes)]
+    assert not dead, dead

@@ -36,6 +36,16 @@ def test_tqdm_bar_is_drawn_as_it_ended():
     assert "epochs: 100%" in html and "20/20 [00:01&lt;00:00]" in html  # escaped once, not twice
 
 
+def test_widget_values_cannot_become_markup():
+    """A saved state is data: a value that looks like HTML is shown as text, in an attribute or in a span."""
+    nb = tqdm_bar_notebook()
+    state = nb.metadata["widgets"][WIDGET_STATE]["state"]
+    state["bar"]["state"]["max"] = '20"><script>alert(1)</script>'
+    state["left"]["state"]["value"] = "<img src=x onerror=alert(1)>"
+    html = static_widgets(nb).cells[0].outputs[0].data["text/html"]
+    assert "<script" not in html and "<img" not in html and "&lt;img src=x" in html
+
+
 def test_unknown_widget_keeps_its_text_fallback():
     nb = tqdm_bar_notebook()
     nb.metadata["widgets"][WIDGET_STATE]["state"]["box"]["model_name"] = "SliderModel"
