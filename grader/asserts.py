@@ -135,12 +135,6 @@ def visible_checks_passed() -> None:
     print(messages.format("assert.visible_passed"))
 
 
-def check_type_has(value: Any, attribute: str, *, name: str) -> None:
-    """Assert that `value` has `attribute` (a friendlier failure than AttributeError)."""
-    if not hasattr(value, attribute):
-        _fail("assert.type", name=name, expected=f"object with .{attribute}", actual=type(value).__name__)
-
-
 def _check_array(value: Any, name: str) -> Any:
     """`value` as a plain tensor (or the NumPy array it is), or a failed check."""
     tensor = _as_tensor(value)

@@ -56,7 +56,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hidden.shape": ("{name}의 모양(shape)", "the shape of {name}"),
     "hidden.dtype": ("{name}의 자료형(dtype)", "the dtype of {name}"),
     "hidden.type": ("{name}의 타입", "the type of {name}"),
-    "hidden.attribute": ("{name}의 속성", "an attribute of {name}"),
     "grade.visible_error": ("{grade_id}: 검사를 실행하다가 오류가 났습니다. 아래는 파이썬이 낸 오류 그대로입니다. 답의 코드가 이 검사의 입력에서 실행되는지 확인하세요.",
                             "{grade_id}: running the checks raised an error; Python's own message follows. Make sure your answer's code runs on this check's inputs."),
     "grade.unreadable": ("파일을 읽을 수 없습니다: {error}", "cannot read the file: {error}"),

@@ -2,68 +2,16 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import time
 
 import nbformat
 import pytest
 from click.testing import CliRunner
 
-from grader.assignments import release_notebook
 from grader.cli import main
-from grader.grade import grade_notebook
-from grader.mutations import with_answers
-from tests.factory import demo_solution
+from tests.integration.grading import answer_cell, grade, grade_answer, points, submit
 
 pytestmark = pytest.mark.kernel
-BUDGET_S = 12
-
-
-@pytest.fixture
-def course(tmp_path):
-    """A scratch course with one four-part exercise (8 points) and its release."""
-    solutions = tmp_path / "solutions"
-    solutions.mkdir()
-    solution = solutions / "99_demo.ipynb"
-    nbformat.write(demo_solution(budget_s=BUDGET_S), solution)
-    return solutions, solution, release_notebook(solution)
-
-
-def submit(tmp_path, nb_or_bytes, name="99_demo.ipynb"):
-    path = tmp_path / "submitted" / name
-    path.parent.mkdir(exist_ok=True)
-    if isinstance(nb_or_bytes, bytes):
-        path.write_bytes(nb_or_bytes)
-    else:
-        nbformat.write(nb_or_bytes, path)
-    return path
-
-
-def grade(path, solutions, **kw):
-    """Grade and also prove the promise: the submitted file is byte-identical afterwards."""
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
-    start = time.monotonic()
-    result = grade_notebook(path, solutions=solutions, cell_timeout_s=3, **kw)
-    assert time.monotonic() - start < BUDGET_S + 15
-    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
-    return result
-
-
-def answer_cell(nb, grade_id):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
-
-
-def grade_answer(tmp_path, course, grade_id, source):
-    """Grade the demo solution with the answer cell `grade_id` replaced by `source`."""
-    solutions, solution, _ = course
-    return grade(submit(tmp_path, with_answers(nbformat.read(solution, 4), {grade_id: source})), solutions)
-
-
-def points(result):
-    return {c.grade_id: c.points for c in result.cells}
-
-
 def test_untouched_release_scores_zero_and_solution_full_marks(tmp_path, course):
     """Does the untouched release score 0 and the solution 8 of 8?"""
     solutions, solution, release = course

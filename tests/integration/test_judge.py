@@ -12,7 +12,7 @@ import pytest
 
 from grader import sandbox
 from grader.mutations import with_answers
-from tests.integration.test_grade import answer_cell, course, grade, grade_answer, points, submit  # noqa: F401
+from tests.integration.grading import answer_cell, grade, grade_answer, points, submit
 
 pytestmark = pytest.mark.kernel
 ZERO = {"add_tests": 0, "double_tests": 0, "square_tests": 0, "greet_tests": 0}

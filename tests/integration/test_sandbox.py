@@ -25,7 +25,7 @@ import pytest
 from grader import sandbox
 from grader.grade import grade_notebook
 from grader.paths import ROOT, SOLUTIONS, VENVS
-from tests.integration.test_grade import answer_cell, course, grade_answer, points, submit  # noqa: F401 - `course` is a fixture
+from tests.integration.grading import answer_cell, grade_answer, points, submit
 
 pytestmark = pytest.mark.kernel
 LAYERS = {"bubblewrap": (sandbox.bwrap() is not None, "bubblewrap is not installed or not allowed here"),
@@ -293,7 +293,7 @@ import json, sys
 from pathlib import Path
 import nbformat
 from grader.grade import grade_notebook
-from tests.integration.test_grade import answer_cell, submit
+from tests.integration.grading import answer_cell, submit
 folder, solutions, answer = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 folder.mkdir()
 nb = nbformat.read(solutions / "99_demo.ipynb", 4)
