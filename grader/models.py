@@ -1,8 +1,9 @@
-"""The records passed between stages, and the JSON contracts they serialise to (COURSE.md).
+"""The records passed between stages, and the JSON contracts they serialize to (COURSE.md).
 
 ``build/report.json`` is a list of :meth:`RunResult.to_dict`; ``course grade --json`` prints
 :meth:`GradeResult.to_dict`; gradebook.json's ``submissions`` are :meth:`Submission.to_dict`. All are
-defined here and nowhere else.
+defined here and nowhere else; each contract is written down as a JSON Schema in grader/schema/
+(run-report, grade-result, gradebook), which the tests hold the real outputs to.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any, Literal
 
 RunStatus = Literal["ok", "failed", "timeout", "skipped"]
 CellStatus = Literal["passed", "failed", "not_run", "tampered"]
+#: ``unreadable``: the file was not a notebook, so nothing ran (the score is 0).
+GradeStatus = Literal["graded", "unreadable"]
 #: A gradebook row's status (grader.classroom): graded, or why it could not be.
 SubmissionStatus = Literal["graded", "unreadable", "error", "missing"]
 
@@ -71,8 +74,7 @@ class GradeResult:
     errors: list[str]
     """Bilingual texts: what could not run or was repaired, and each failing test's error."""
     seconds: float
-    status: Literal["graded", "unreadable"] = "graded"
-    """``unreadable``: the file was not a notebook, so nothing ran (the score is 0)."""
+    status: GradeStatus = "graded"
     notebook: tuple[dict[str, Any], ...] = field(default=(), repr=False, compare=False)
     """The notebook as graded, for the feedback page: :func:`grader.verdicts.graded_view`'s cells (the
     learner's cells and the visible tests, with their outputs; never a hidden test). Not in the JSON."""

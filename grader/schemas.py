@@ -1,9 +1,10 @@
-"""The course's data files and metadata, checked against the JSON Schemas in grader/schema/.
+"""The course's data files, metadata and JSON outputs, checked against the JSON Schemas in grader/schema/.
 
 Each TOML data file (kernels, mistakes, glossary, deprecations, wrong answers) is read through
 :func:`load_toml`, and a notebook's ``metadata.course`` through :func:`problems`, so a typo in a key or a
 value of the wrong type stops with the file, the place and what is wrong, instead of surfacing later as a
-``KeyError`` deep in a check.
+``KeyError`` deep in a check. The JSON the tool writes for other tools (``build/report.json``, ``course
+grade --json``, ``gradebook.json``) has a schema too: the contract, written down and tested.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
 
 from grader.errors import DataError
 from grader.paths import relative
@@ -23,11 +25,18 @@ SCHEMAS = Path(__file__).with_name("schema")
 
 
 @functools.cache
+def _registry() -> Registry:
+    """Every schema of grader/schema/ under its ``$id``, so one may refer to another (``grade-result.json#/...``)."""
+    schemas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SCHEMAS.glob("*.json"))]
+    return Registry().with_resources((s["$id"], Resource.from_contents(s)) for s in schemas)
+
+
+@functools.cache
 def validator(name: str) -> Draft202012Validator:
     """The validator of ``grader/schema/<name>.json`` (itself checked against the 2020-12 meta-schema)."""
-    schema = json.loads((SCHEMAS / f"{name}.json").read_text(encoding="utf-8"))
+    schema = _registry().contents(f"{name}.json")
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    return Draft202012Validator(schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def problems(instance: Any, name: str) -> list[str]:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from grader.paths import build_dir, relative
+from grader.schemas import problems
 from tests.course.conftest import RUNNABLE_NOTEBOOKS, nb_id
 
 
@@ -15,7 +16,9 @@ def report() -> dict[str, dict]:
     path = build_dir() / "report.json"
     if not path.exists():
         pytest.fail("build/report.json is missing: run `make course` first / 먼저 `make course`를 실행하세요")
-    return {r["path"]: r for r in json.loads(path.read_text(encoding="utf-8"))}
+    records = json.loads(path.read_text(encoding="utf-8"))
+    assert problems(records, "run-report") == [], "report.json breaks its contract (grader/schema/run-report.json)"
+    return {r["path"]: r for r in records}
 
 
 @pytest.mark.parametrize("path", RUNNABLE_NOTEBOOKS, ids=nb_id)

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from grader.cli import main
+from grader.schemas import problems
 from tests.integration.grading import answer_cell, grade, grade_answer, points, submit
 
 pytestmark = pytest.mark.kernel
@@ -169,7 +170,7 @@ def test_cli_json_contract_and_exit_codes(tmp_path, course):
                               "--html", str(page)])
     record = json.loads(ok.output)
     assert ok.exit_code == 0 and record["score"] == record["max_score"] == 8
-    assert {"grade_id", "points", "max_points", "status"} <= set(record["cells"][0])
+    assert problems(record, "grade-result") == [], "the JSON contract (grader/schema/grade-result.json)"
     assert "notebook" not in record, "the notebook view is for the page, not the JSON contract"
     assert "<code>add_tests</code> · 2 / 2" in page.read_text(encoding="utf-8")
     bad = runner.invoke(main, ["grade", str(submit(tmp_path, b"{")), *args])
@@ -177,6 +178,7 @@ def test_cli_json_contract_and_exit_codes(tmp_path, course):
     bad_json = runner.invoke(main, ["grade", str(submit(tmp_path, b"{")), "--json", *args])
     record = json.loads(bad_json.output)
     assert bad_json.exit_code == 1 and record["status"] == "unreadable" and record["score"] == 0, bad_json.output
+    assert problems(record, "grade-result") == []
     unknown = runner.invoke(main, ["grade", str(submit(tmp_path, b"{", name="zz.ipynb")), *args])
     assert unknown.exit_code == 2 and "exercise" in unknown.output
 

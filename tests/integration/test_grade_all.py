@@ -19,6 +19,7 @@ from grader.classroom import grade_all
 from grader.cli import main
 from grader.mutations import with_answers
 from grader.paths import ROOT
+from grader.schemas import problems
 from grader.submissions import find_submissions
 from tests.factory import demo_solution
 
@@ -109,6 +110,7 @@ def check_gradebook(records, out):
     with (out / "gradebook.csv").open(encoding="utf-8", newline="") as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     book = json.loads((out / "gradebook.json").read_text(encoding="utf-8"))
+    assert problems(book, "gradebook") == [], "the contract (grader/schema/gradebook.json)"
     items = {item["student"]: item for item in book["submissions"]}
     parts = ["add_tests", "double_tests", "square_tests", "greet_tests"]
     assert book["columns"] == ["student", "assignment", "score", "max_score", "status", "seconds", "errors", *parts]

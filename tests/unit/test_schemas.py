@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import get_args
 
 import pytest
 
 from grader import messages
 from grader.errors import DataError
+from grader.models import CellStatus, GradeStatus, RunStatus, SubmissionStatus
 from grader.paths import ROOT
 from grader.schemas import SCHEMAS, load_toml, problems, validator
 
@@ -16,10 +18,25 @@ DATA = {"kernels": ["grader/kernels.toml"], "mistakes": ["grader/mistakes.toml"]
         "wrong-answers": sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests/course/wrong_answers").glob("*.toml"))}
 
 
+#: The JSON the tool writes for other tools.
+OUTPUTS = ("run-report", "grade-result", "gradebook")
+
+
+def test_output_schemas_allow_exactly_the_records_statuses():
+    """A status added to a record (models.py) but not to its schema would fail the contract tests late; here."""
+    report = validator("run-report").schema["items"]["properties"]["status"]["enum"]
+    grade = validator("grade-result").schema
+    book = validator("gradebook").schema["properties"]["submissions"]["items"]["properties"]["status"]["enum"]
+    assert set(report) == set(get_args(RunStatus))
+    assert set(grade["properties"]["status"]["enum"]) == set(get_args(GradeStatus))
+    assert set(grade["$defs"]["cell"]["properties"]["status"]["enum"]) == set(get_args(CellStatus))
+    assert set(book) == set(get_args(SubmissionStatus))
+
+
 def test_every_schema_is_valid_and_used():
     """Each schema passes the 2020-12 meta-schema and names a data set this suite checks (none is dead)."""
     names = {p.stem for p in SCHEMAS.glob("*.json")}
-    assert names == {*DATA, "course-metadata"}
+    assert names == {*DATA, "course-metadata", *OUTPUTS}
     for name in names:
         assert validator(name).schema["$id"] == f"{name}.json"
 
