@@ -213,7 +213,7 @@ def configure(c: Any, hub: Hub, *, ip: str = "", port: int = 8000, hub_port: int
     class ClassAuthenticator(PAMAuthenticator):
         """PAM, for the accounts of accounts.json as it is at login (one added or removed while the hub runs counts)."""
 
-        def check_allowed(self, username: str, authentication: Any = None) -> bool:
+        def check_allowed(self, username: str, authentication: Any = None) -> bool:  # noqa: ARG002 - PAMAuthenticator's signature
             return username in read_accounts(hub)
 
     c.JupyterHub.authenticator_class = ClassAuthenticator
@@ -323,11 +323,10 @@ class Change:
     mode: int
 
 
-def plan_protection(root: Path, modes: dict[str, tuple[int, int]], gids: dict[str, int]) -> dict[str, tuple[int, int]]:
+def plan_protection(modes: dict[str, tuple[int, int]], gids: dict[str, int]) -> dict[str, tuple[int, int]]:
     """Return path -> (gid, mode) for what :func:`protect_checkout` must change (pure: no file is touched).
 
     Args:
-        root: the checkout.
         modes: relative path -> (gid, mode bits) as they are now, for the paths that exist.
         gids: group name -> gid.
     """
@@ -362,7 +361,7 @@ def protect_checkout(root: Path = ROOT) -> list[Change]:
             if stat.S_ISDIR(st.st_mode):
                 modes[name] = (st.st_gid, stat.S_IMODE(st.st_mode))
     changes = []
-    for name, (gid, mode) in plan_protection(root, modes, gids).items():
+    for name, (gid, mode) in plan_protection(modes, gids).items():
         path = root / name
         changes.append(Change(str(path), *modes[name]))
         os.chown(path, -1, gid)

@@ -13,7 +13,7 @@ from grader.nbio import dumps
 from grader.paths import kind_of, sibling
 
 
-def check_exercises(nb: NotebookNode, path: Path) -> list[Finding]:
+def check_exercises(nb: NotebookNode, path: Path) -> list[Finding]:  # noqa: ARG001 - every check takes (nb, path)
     """For a solution: its release exists and matches; for an exercise: its solution exists."""
     kind = kind_of(path)
     if kind == "exercise" and not sibling(path, "solutions").exists():

@@ -185,7 +185,7 @@ class Baseline:
                 "sys.path_hooks": hash(tuple(id(x) for x in sys.path_hooks)),
                 "builtins.__import__": id(builtins.__import__)}
 
-    def differences(self, is_learner_code=lambda code: False) -> list[str]:
+    def differences(self, is_learner_code=lambda code: False) -> list[str]:  # noqa: ARG005 - the default watches nothing
         """What changed since the baseline, as short English names (empty when nothing did).
 
         A library may wrap one of its own functions the first time it is imported (``torch._dynamo``

@@ -59,7 +59,7 @@ def load_ipython_extension(ip) -> None:  # noqa: ANN001 - IPython's InteractiveS
         warnings.filters[at:at] = strict
         warnings._filters_mutated()  # noqa: SLF001 - invalidates the per-module caches, as filterwarnings does
 
-    def after(result) -> None:  # noqa: ANN001
+    def after(result) -> None:  # noqa: ANN001, ARG001
         warnings.filters[:] = [f for f in warnings.filters if not any(f is mine for mine in strict)]
         warnings._filters_mutated()  # noqa: SLF001
 

@@ -54,7 +54,7 @@ MATHJAX_PARTS = ("tex-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extens
 HANGUL_FONTS = ("/usr/share/fonts/truetype/nanum/NanumGothic.ttf",)
 
 
-def _other_language(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
+def _other_language(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:  # noqa: ARG001 - Sphinx's html-page-context signature
     """Give every page the address of the same page in the other language (both builds share page names)."""
     depth = pagename.count("/")
     context["course_other_url"] = "../" * (depth + 1) + f"{OTHER}/{pagename}.html"

@@ -113,11 +113,11 @@ def test_protection_closes_the_protected_folders_to_others_and_opens_the_cache_t
     """Does the plan take 'other' off every protected folder, and give instructors what grading needs?"""
     modes = {"solutions": (0, 0o755), ".git": (0, 0o755), "build": (0, 0o775), "tests": (0, 0o700),
              "build/.cache": (0, 0o755), "build/.cache/gradebook": (0, 0o755), "notebooks": (0, 0o755)}
-    plan = hub.plan_protection(Path("/repo"), modes, {hub.INSTRUCTORS: 990})
+    plan = hub.plan_protection(modes, {hub.INSTRUCTORS: 990})
     assert plan == {"solutions": (990, 0o750), ".git": (0, 0o700), "build": (990, 0o750),
                     "build/.cache": (990, 0o2770), "build/.cache/gradebook": (990, 0o2770)}
     already = {name: plan.get(name, modes[name]) for name in modes}
-    assert hub.plan_protection(Path("/repo"), already, {hub.INSTRUCTORS: 990}) == {}  # idempotent
+    assert hub.plan_protection(already, {hub.INSTRUCTORS: 990}) == {}  # idempotent
 
 
 def test_exposed_names_readable_protected_folders(tmp_path: Path):
