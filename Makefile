@@ -1,7 +1,7 @@
 # The course's verbs. Every target sets up what it needs first, so a fresh clone needs only
 # `make course` or `make test`. Knobs: NB=<name part> picks notebooks, SLOW=0 skips executing them,
 # JOBS=<n> notebooks at once, LANG=ko|en for render and lab, PORT= and LAB_ARGS= for lab,
-# HUB_DIR= (default /srv/course-hub) and PORT= for the hub.
+# HUB_DIR= (default /srv/course-hub), PORT= and SSL_CERT= SSL_KEY= (HTTPS) for the hub.
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
@@ -74,8 +74,9 @@ release-feedback: setup ## hand the bilingual feedback back: make release-feedba
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make release-feedback ASSIGNMENT=01_tensors"; exit 2; }
 	$(COURSE) release-feedback "$(ASSIGNMENT)"
 
-hub: setup ## a class on this machine, as root: JupyterHub for the accounts of `make hub-user` [PORT=8000] [HUB_DIR=]
-	LANG=C.UTF-8 $(COURSE) hub start $(if $(PORT),--port $(PORT)) $(if $(HUB_DIR),--hub-dir "$(HUB_DIR)")
+hub: setup ## a class on this machine, as root: JupyterHub for the accounts of `make hub-user` [PORT=8000] [HUB_DIR=] [SSL_CERT= SSL_KEY=]
+	LANG=C.UTF-8 $(COURSE) hub start $(if $(PORT),--port $(PORT)) $(if $(HUB_DIR),--hub-dir "$(HUB_DIR)") \
+	  $(if $(SSL_CERT),--ssl-cert "$(SSL_CERT)") $(if $(SSL_KEY),--ssl-key "$(SSL_KEY)")
 
 hub-user: setup ## create a class account, as root: make hub-user NAME=kim LANG=ko [ROLE=instructor] (asks for a password)
 	@test -n "$(NAME)" || { echo "usage: make hub-user NAME=kim [LANG=ko|en] [ROLE=instructor] [HUB_DIR=]"; exit 2; }

@@ -313,16 +313,25 @@ _HUB_DIR = click.option("--hub-dir", type=click.Path(file_okay=False, path_type=
 @click.option("--port", type=int, default=8000, show_default=True, help="The port learners open.")
 @click.option("--ip", default="", help="The address to listen on (default: every interface).")
 @click.option("--server-arg", "server_args", multiple=True, help="An option for every learner's server (repeatable).")
-def hub_start(hub_dir: Path | None, port: int, ip: str, server_args: tuple[str, ...]) -> None:
+@click.option("--ssl-cert", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PEM certificate: serve HTTPS (with --ssl-key), so passwords never cross the network in clear.")
+@click.option("--ssl-key", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The certificate's PEM private key.")
+def hub_start(hub_dir: Path | None, port: int, ip: str, server_args: tuple[str, ...], ssl_cert: Path | None,
+              ssl_key: Path | None) -> None:
     """Start JupyterHub for the class (stop it with Ctrl-C: every learner's server stops with it)."""
     import os
 
-    from grader.hub import Hub, read_accounts, start_argv
+    from grader.hub import Hub, read_accounts, start_argv, tls_files
 
     the_hub = Hub.at(hub_dir)
-    argv, cwd = start_argv(the_hub, ip=ip, port=port, server_args=server_args)
+    tls = tls_files(ssl_cert, ssl_key)
+    argv, cwd = start_argv(the_hub, ip=ip, port=port, server_args=server_args, tls=tls)
     count = len(read_accounts(the_hub))
-    click.echo(messages.one_line("hub.starting", host=ip or "localhost", port=port, root=the_hub.root, count=count))
+    click.echo(messages.one_line("hub.starting", scheme="https" if tls else "http", host=ip or "localhost", port=port,
+                                 root=the_hub.root, count=count))
+    if not tls:
+        click.echo(messages.one_line("hub.plain_http"))
     os.chdir(cwd)
     os.execv(argv[0], argv)
 

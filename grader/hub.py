@@ -186,7 +186,8 @@ def server_environment(hub: Hub, account: Account) -> dict[str, str]:
 
 
 def configure(c: Any, hub: Hub, *, ip: str = "", port: int = 8000, hub_port: int | None = None,
-              api_port: int | None = None, server_args: tuple[str, ...] = ()) -> None:
+              api_port: int | None = None, server_args: tuple[str, ...] = (),
+              tls: tuple[str, str] | None = None) -> None:
     """Set JupyterHub's configuration `c` for the class in `hub` (what ``jupyterhub_config.py`` calls).
 
     Args:
@@ -197,9 +198,12 @@ def configure(c: Any, hub: Hub, *, ip: str = "", port: int = 8000, hub_port: int
         hub_port: the hub's internal API port (default: a free one).
         api_port: the proxy's REST API port (default: a free one).
         server_args: more options for every single-user server (e.g. ``--LabApp.expose_app_in_browser=True``).
+        tls: (certificate, private key) files: the public port speaks HTTPS only (see :func:`tls_files`).
     """
     accounts = read_accounts(hub)
     c.JupyterHub.ip, c.JupyterHub.port = ip, port
+    if tls:
+        c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key = tls
     c.JupyterHub.hub_ip, c.JupyterHub.hub_port = "127.0.0.1", hub_port or free_port()
     c.JupyterHub.db_url = f"sqlite:///{hub.state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(hub.state / "jupyterhub_cookie_secret")
@@ -238,12 +242,13 @@ def configure(c: Any, hub: Hub, *, ip: str = "", port: int = 8000, hub_port: int
     c.Spawner.pre_spawn_hook = pre_spawn_hook
 
 
-def config_text(hub: Hub, *, ip: str, port: int, server_args: tuple[str, ...] = ()) -> str:
+def config_text(hub: Hub, *, ip: str, port: int, server_args: tuple[str, ...] = (),
+                tls: tuple[str, str] | None = None) -> str:
     """Return ``jupyterhub_config.py``: it calls :func:`configure`, so the settings live in one place."""
     return ("# Written by `course hub start` (grader/hub.py); it is rewritten at every start.\n"
             "from pathlib import Path\n\nfrom grader.hub import Hub, configure\n\n"
             f"configure(c, Hub(Path({str(hub.root)!r})), ip={ip!r}, port={port!r},  # noqa: F821\n"
-            f"          server_args={tuple(server_args)!r})\n")
+            f"          server_args={tuple(server_args)!r}, tls={tls!r})\n")
 
 
 def free_port() -> int:
@@ -483,9 +488,31 @@ def kill_user_processes(uid: int) -> list[int]:
     return killed
 
 
-def start_argv(hub: Hub, *, ip: str = "", port: int = 8000,
-               server_args: tuple[str, ...] = ()) -> tuple[list[str], Path]:
+def tls_files(cert: Path | None, key: Path | None) -> tuple[str, str] | None:
+    """The certificate and key for HTTPS as absolute paths, checked to load and to belong together; None for none.
+
+    Raises:
+        UsageError: one given without the other, or files that are not a matching PEM certificate and key.
+    """
+    if cert is None and key is None:
+        return None
+    if cert is None or key is None:
+        raise UsageError("hub.tls_pair")
+    import ssl
+
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as err:
+        raise UsageError("hub.bad_tls", cert=cert, key_file=key, error=f"{type(err).__name__}: {err}") from None
+    return str(cert.resolve()), str(key.resolve())
+
+
+def start_argv(hub: Hub, *, ip: str = "", port: int = 8000, server_args: tuple[str, ...] = (),
+               tls: tuple[str, str] | None = None) -> tuple[list[str], Path]:
     """Get the machine and folders ready; return the ``jupyterhub`` command line and the folder it runs in.
+
+    Args:
+        tls: from :func:`tls_files`: serve HTTPS with this certificate and key (else plain HTTP).
 
     Raises:
         UsageError: see :func:`check_machine`; or the checkout's protected parts stay readable.
@@ -499,6 +526,6 @@ def start_argv(hub: Hub, *, ip: str = "", port: int = 8000,
     if exposed(ROOT):
         raise UsageError("hub.exposed", paths=", ".join(exposed(ROOT)))
     config = hub.state / "jupyterhub_config.py"
-    config.write_text(config_text(hub, ip=ip, port=port, server_args=server_args), encoding="utf-8")
+    config.write_text(config_text(hub, ip=ip, port=port, server_args=server_args, tls=tls), encoding="utf-8")
     config.chmod(0o600)
     return [str(VENVS / "main" / "bin" / "jupyterhub"), "-f", str(config)], hub.state

@@ -239,7 +239,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "hub.user_added": ("계정 {name} ({role}, {lang}): 작업 폴더 {workspace}", "account {name} ({role}, {lang}): working folder {workspace}"),
     "hub.user_removed": ("계정 {name}과(와) 그 홈 폴더를 지웠습니다", "removed account {name} and its home folder"),
     "hub.password_prompt": ("{name}의 비밀번호", "password for {name}"),
-    "hub.starting": ("허브: http://{host}:{port}/ · 폴더 {root} · 계정 {count}개", "hub: http://{host}:{port}/ · folder {root} · {count} accounts"),
+    "hub.starting": ("허브: {scheme}://{host}:{port}/ · 폴더 {root} · 계정 {count}개", "hub: {scheme}://{host}:{port}/ · folder {root} · {count} accounts"),
+    "hub.plain_http": ("주의: HTTPS 없이 시작했습니다. 비밀번호가 암호화되지 않은 채 네트워크를 지납니다. 이 컴퓨터 밖에서 접속한다면 --ssl-cert와 --ssl-key(`make hub SSL_CERT=... SSL_KEY=...`)를 주거나 HTTPS 프록시 뒤에 두세요",
+                       "note: started without HTTPS, so passwords cross the network unencrypted. If learners connect from other machines, give --ssl-cert and --ssl-key (`make hub SSL_CERT=... SSL_KEY=...`) or put the hub behind an HTTPS proxy"),
+    "hub.tls_pair": ("--ssl-cert와 --ssl-key는 함께 주어야 합니다", "--ssl-cert and --ssl-key go together"),
+    "hub.bad_tls": ("인증서 {cert}와(과) 키 {key_file}을(를) 쓸 수 없습니다 (둘 다 PEM 형식이고 서로 짝이어야 합니다): {error}",
+                    "cannot use the certificate {cert} with the key {key_file} (both PEM, and a matching pair): {error}"),
     # --- course mutations (grader.mutations) ---
     "mutations.col.exercise": ("연습 문제", "exercise"),
     "mutations.col.wrong": ("틀린 답", "wrong answers"),

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import grp
+import http.client
 import json
 import os
 import pwd
 import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -34,6 +36,7 @@ from grader import hub as hubmod
 from grader.mutations import solution_answers, with_answers
 from grader.paths import BUILD, EXERCISES, ROOT, SOLUTIONS, VENVS
 from tests.browser.conftest import free_port, screenshot
+from tests.factory import self_signed
 
 ASSIGNMENT = "01_tensors"
 COURSE = str(VENVS / "main" / "bin" / "course")
@@ -71,12 +74,14 @@ class HubRun:
     port: int
     people: dict[str, Person]
     log: Path
+    cert: Path
+    """The hub's self-signed certificate: it serves HTTPS only, as a class on a network must."""
     proc: subprocess.Popen | None = None
     cgroup: object | None = None
     steps: dict[str, float] = field(default_factory=dict)
 
-    def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}/{path}"
+    def url(self, path: str = "", scheme: str = "https") -> str:
+        return f"{scheme}://127.0.0.1:{self.port}/{path}"
 
     def step(self, name: str, since: float) -> None:
         self.steps[name] = round(time.monotonic() - since, 2)
@@ -105,13 +110,15 @@ class HubRun:
         return found
 
 
-def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 120) -> float:
+def _wait_http(url: str, proc: subprocess.Popen, log: Path, cert: Path, timeout_s: float = 120) -> float:
+    """Seconds until `url` answers 200 over HTTPS, its certificate verified against `cert`."""
     start = time.monotonic()
+    trusted = ssl.create_default_context(cafile=str(cert))
     while time.monotonic() - start < timeout_s:
         if proc.poll() is not None:
             raise RuntimeError(f"the hub exited {proc.returncode}:\n{log.read_text()[-3000:]}")
         with contextlib.suppress(OSError):
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2, context=trusted) as response:
                 if response.status == 200:
                     return time.monotonic() - start
         time.sleep(0.2)
@@ -155,6 +162,7 @@ def _stop(run: HubRun, created_groups: list[str], changes: list[hubmod.Change]) 
     for group in created_groups:
         subprocess.run(["groupdel", group], capture_output=True, check=False)
     shutil.rmtree(run.hub.root, ignore_errors=True)
+    shutil.rmtree(run.cert.parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +176,9 @@ def hub_run(browser: object) -> Iterator[HubRun]:
     people = {key: Person(hubmod.Account(f"{prefix}{key[0]}", lang=lang, role=role), secrets.token_urlsafe(12))
               for key, lang, role in (("teacher", "en", "instructor"), ("kim", "ko", "learner"),
                                       ("lee", "en", "learner"))}
-    run = HubRun(hub=hubmod.Hub(root), port=free_port(), people=people, log=root.parent / f"{root.name}.log")
+    cert, key = self_signed(root.parent / f"{root.name}-tls")
+    run = HubRun(hub=hubmod.Hub(root), port=free_port(), people=people, log=root.parent / f"{root.name}.log",
+                 cert=cert)
     before = _modes()
     changes = hubmod.protect_checkout(ROOT)  # what `course hub start` does; kept to be undone at the end
     try:
@@ -182,13 +192,14 @@ def hub_run(browser: object) -> Iterator[HubRun]:
         parent = _cgroup_parent()
         run.cgroup = PidsCgroup(parent, max_tasks=4096) if parent is not None else None
         argv = [COURSE, "hub", "start", "--hub-dir", str(root), "--port", str(run.port), "--ip", "127.0.0.1",
+                "--ssl-cert", str(cert), "--ssl-key", str(key),
                 "--server-arg=--LabApp.expose_app_in_browser=True"]  # window.jupyterapp, as test_lab uses
         argv = (run.cgroup.enter_argv() if run.cgroup is not None else []) + argv
         start = time.monotonic()
         with run.log.open("w") as log:
             run.proc = subprocess.Popen(argv, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                         env={**os.environ, "LANG": "C.UTF-8"})
-        _wait_http(run.url("hub/health"), run.proc, run.log)
+        _wait_http(run.url("hub/health"), run.proc, run.log, cert)
         run.step("hub start (course hub start until /hub/health answers)", start)
         yield run
     finally:
@@ -231,7 +242,8 @@ def _user_exists(name: str) -> bool:
 
 def login(browser: object, run: HubRun, person: Person, password: str | None = None) -> object:
     """A fresh browser context that submits `person`'s login form (does not wait for their server)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR")
+    # The certificate is self-signed; the fixture verified it against the file, the browser is told to accept it.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="ko-KR", ignore_https_errors=True)
     page = context.new_page()
     page.goto(run.url("hub/login"))
     page.fill("#username_input", person.name)
@@ -294,6 +306,10 @@ def test_a_class_on_the_hub(hub_run: HubRun, browser: object) -> None:
     run, teacher, kim, lee = hub_run, *(hub_run.people[k] for k in ("teacher", "kim", "lee"))
     python = str(VENVS / "main" / "bin" / "python")
 
+    # HTTPS only: the same port refuses to speak plain HTTP, so no password can cross the network in clear
+    # (a refusal, a reset, or a TLS alert where a status line was due).
+    with pytest.raises((OSError, http.client.HTTPException)):
+        urllib.request.urlopen(run.url("hub/login", scheme="http"), timeout=5)
     start = time.monotonic()
     done = run.run_as(teacher, COURSE, "release", ASSIGNMENT)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -13,6 +13,7 @@ from traitlets.config import Config
 from grader import hub
 from grader.errors import UsageError
 from grader.hub import Account, Hub
+from tests.factory import self_signed
 
 
 def test_accounts_round_trip_through_the_file_text():
@@ -69,7 +70,7 @@ def test_a_korean_learner_gets_the_korean_lab_settings_and_no_instructor_folder(
 
 def _hub_with(tmp_path: Path, *accounts: Account) -> Hub:
     the_hub = Hub(tmp_path)
-    the_hub.state.mkdir()
+    the_hub.state.mkdir(parents=True)
     the_hub.accounts_file.write_text(hub.accounts_text({a.name: a for a in accounts}))
     return the_hub
 
@@ -107,6 +108,28 @@ def test_the_config_file_calls_configure(tmp_path: Path):
     exec(compile(hub.config_text(the_hub, ip="", port=9000, server_args=("--x=1",)), "cfg", "exec"),  # noqa: S102
          {"c": c, "get_config": lambda: c})
     assert c.JupyterHub.port == 9000 and "--x=1" in c.Spawner.args and c.Authenticator.allowed_users == {"kim"}
+
+
+def test_https_takes_a_matching_certificate_and_key(tmp_path: Path):
+    """Both or neither; a pair that loads and matches; then the config serves HTTPS with them (absolute paths)."""
+    cert, key = self_signed(tmp_path / "a")
+    tls = hub.tls_files(cert, key)
+    assert tls == (str(cert.resolve()), str(key.resolve()))
+    c = Config()
+    hub.configure(c, _hub_with(tmp_path / "h", Account("kim")), port=8443, tls=tls)
+    assert (c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key) == tls
+    assert hub.tls_files(None, None) is None
+    with pytest.raises(UsageError) as caught:
+        hub.tls_files(cert, None)
+    assert caught.value.key == "hub.tls_pair"
+    _, other_key = self_signed(tmp_path / "b")
+    for bad in ((cert, other_key), (cert, tmp_path / "missing.key"), (key, cert)):
+        with pytest.raises(UsageError) as caught:
+            hub.tls_files(*bad)
+        assert caught.value.key == "hub.bad_tls" and str(bad[0]) in str(caught.value)
+    plain = Config()
+    hub.configure(plain, _hub_with(tmp_path / "p", Account("kim")))
+    assert "ssl_cert" not in plain.JupyterHub
 
 
 def test_protection_closes_the_protected_folders_to_others_and_opens_the_cache_to_instructors():
