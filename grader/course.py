@@ -11,7 +11,7 @@ from pathlib import Path
 from grader import messages
 from grader.errors import CourseError, UsageError
 from grader.execute import execute_notebook
-from grader.kernels import kernelspec_of, read_kernels
+from grader.kernels import is_current, read_kernels
 from grader.meta import read_meta
 from grader.models import RunResult
 from grader.nbio import read_notebook
@@ -87,8 +87,6 @@ def _kernel_problem(name: str) -> str | None:
     before an update (the kernel-side code moved, say) would start without the offline guard or the strict
     warnings, and a run must not pass with less than it reports.
     """
-    import json
-
     from jupyter_client.kernelspec import KernelSpecManager
 
     found = KernelSpecManager().find_kernel_specs()
@@ -97,11 +95,7 @@ def _kernel_problem(name: str) -> str | None:
     course = read_kernels().get(name)
     if course is None:
         return None  # --kernel python3 on a GPU machine: not one of the course's
-    try:
-        installed = json.loads((Path(found[name]) / "kernel.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return "run.kernel_stale"
-    return None if installed == json.loads(json.dumps(kernelspec_of(course))) else "run.kernel_stale"
+    return None if is_current(course, Path(found[name])) else "run.kernel_stale"
 
 
 def run_course(

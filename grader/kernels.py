@@ -80,6 +80,14 @@ def kernelspec_of(kernel: Kernel) -> dict:
     }
 
 
+def is_current(kernel: Kernel, folder: Path) -> bool:
+    """Whether the kernelspec installed in `folder` is the one :func:`install` writes for `kernel` today."""
+    try:
+        return json.loads((folder / "kernel.json").read_text(encoding="utf-8")) == kernelspec_of(kernel)
+    except (OSError, ValueError):
+        return False
+
+
 def install(prefix: Path = VENVS / "main") -> list[Path]:
     """Write every course kernelspec under `prefix`/share/jupyter/kernels.
 
