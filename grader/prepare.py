@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import copy
 import uuid
+import warnings
 from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+from nbformat.warnings import DuplicateCellId, MissingIDFieldWarning
 
 from grader import messages
 from grader.errors import GradingError
@@ -36,8 +38,10 @@ def load_submission(path: Path) -> tuple[NotebookNode | None, str | None]:
     except OSError as err:
         return None, messages.format("grade.unreadable", error=err.strerror or err)
     try:
-        nb = nbformat.reads(data.decode("utf-8"), as_version=4)
-        nbformat.validate(nb)
+        with warnings.catch_warnings():  # nbformat gives a missing or repeated cell id a new one: fine here
+            warnings.simplefilter("ignore", (DuplicateCellId, MissingIDFieldWarning))
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
+            nbformat.validate(nb)
         return nb, None
     except Exception as err:  # noqa: BLE001 - every way a file can fail to be a notebook
         detail = f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}"[:300]
