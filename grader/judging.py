@@ -6,6 +6,7 @@ per-cell watch, and the verdicts it sends over its own pipe (an unsigned line is
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import json
 import os
@@ -19,7 +20,7 @@ from nbformat import NotebookNode
 
 from grader import messages, sandbox
 from grader.budget import JUDGE_GRACE_S, JUDGE_START_S
-from grader.kernel import limits
+from grader.kernel import heldout, limits
 from grader.paths import DATA
 from grader.prepare import normalized
 from grader.processes import kill_tree
@@ -76,7 +77,7 @@ def judge_job(nb: NotebookNode, setup: list[str], *, cell_timeout_s: float) -> d
         if cell.cell_type != "code":
             continue
         meta = cell.metadata.get("nbgrader", {})
-        test = cell.metadata.get("hidden_of") or (meta.get("grade") and not meta.get("solution"))
+        test = _is_test(cell)
         entry = {"index": index, "role": "test" if test else "learner", "source": cell.source, "setup": None,
                  "hidden": bool(cell.metadata.get("hidden_of"))}
         if not meta and not test:  # an unchanged copy of an instructor's setup cell need not run twice
@@ -86,6 +87,12 @@ def judge_job(nb: NotebookNode, setup: list[str], *, cell_timeout_s: float) -> d
                 entry["setup"], used = match, match
         cells.append(entry)
     return {"setup": setup, "cells": cells, "cell_timeout_s": cell_timeout_s, "output_limit": OUTPUT_LIMIT}
+
+
+def _is_test(cell: NotebookNode) -> bool:
+    """Whether a code cell is a test (a visible test cell, or the hidden part split from one)."""
+    meta = cell.metadata.get("nbgrader", {})
+    return bool(cell.metadata.get("hidden_of") or (meta.get("grade") and not meta.get("solution")))
 
 
 def _judge_command(kernel: str, fd: int) -> tuple[list[str], dict[str, str]]:
@@ -114,7 +121,7 @@ def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_ti
     read_fd, write_fd = os.pipe()
     argv, kernel_env = _judge_command(kernel, write_fd)
     env = {**os.environ, **kernel_env, "COURSE_OFFLINE": "1", limits.ENV: limits.spec(budget_s),
-           "PYTHONDONTWRITEBYTECODE": "1"}
+           "PYTHONDONTWRITEBYTECODE": "1", heldout.ENV: "1"}
     if sandbox.bwrap():
         argv = sandbox.bwrap_argv(writable=cwd.parent, hidden=hidden, network=False) + argv
     if group is not None:
@@ -169,6 +176,8 @@ def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_ti
             if cell.metadata.get("hidden_of") and type(line) is int:
                 cell.metadata["failed_line"] = line
             cell.outputs.append(nbformat.from_dict(error))
+        elif _is_test(cell) and (check := held_out_check(cell.source)) is not None:
+            _held_out_verdict(cell, check, verdict.get("held_out", []))
         ran.add(index)
         tampering.seen(index, verdict.get("tampering", []))
     next_cell = next((i for i in code_cells if i not in ran), None)
@@ -185,6 +194,51 @@ def _judge(nb: NotebookNode, *, kernel: str, budget_s: float, cwd: Path, cell_ti
         else:
             errors.append(messages.format("grade.kernel_died", cell=next_cell))
     return ran, errors, tampering
+
+
+def held_out_check(source: str) -> tuple[int, str | None, float | None] | None:
+    """Where a cell calls ``check_held_out_accuracy(...)``: (line, the data set's name, ``at_least``), each
+    value None unless written as a literal; None when the cell makes no such call."""
+    if "check_held_out_accuracy" not in source:
+        return None
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return None
+    call = min((node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "check_held_out_accuracy"), key=lambda node: node.lineno, default=None)
+    if call is None:
+        return None
+    at_least = next((k.value for k in call.keywords if k.arg == "at_least"), None)
+    data = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "data"), None)
+    at_least, data = _literal(at_least, (int, float)), _literal(data, (str,))
+    return call.lineno, data, None if at_least is None else float(at_least)
+
+
+def _literal(node: ast.AST | None, kinds: tuple[type, ...]) -> object:
+    return node.value if isinstance(node, ast.Constant) and type(node.value) in kinds else None
+
+
+def _held_out_verdict(cell: NotebookNode, check: tuple[int, str | None, float | None], claims: object) -> None:
+    """Decide the held-out check of a test cell that ran without error, outside the sandbox.
+
+    The cell's text is the instructor's (restored from the source): the data set and the accuracy required
+    are read from it, and a cell that calls the check must have sent exactly one claim (none means the
+    learner's code kept the check from reaching the grader).
+    """
+    line, data, at_least = check
+    claims = [tuple(c) if type(c) in (tuple, list) and len(c) == 2 else ("?", b"") for c in claims] \
+        if type(claims) is list else []
+    if data is None or at_least is None:
+        problem = messages.format("heldout.malformed")
+    else:
+        problem = heldout.verdict(claims, data, at_least)
+    if problem is None:
+        return
+    if cell.metadata.get("hidden_of"):
+        cell.metadata["failed_line"] = line
+    cell.outputs.append(nbformat.from_dict({"output_type": "error", "ename": "AssertionError", "evalue": problem,
+                                            "traceback": []}))
 
 
 class _Lines:

@@ -13,6 +13,7 @@ either applied or grading stops with a bilingual :class:`SandboxError` (it never
   empty private ``/tmp`` and home folder, and only its own working folder is writable. It runs in its
   own PID namespace, so everything it starts dies with it, and in its own network namespace (loopback
   only, nothing else reachable): it talks to the grader over a pipe (:mod:`grader.kernel.judge`).
+  The labels of held-out test data (:mod:`grader.kernel.heldout`) are empty files for it.
 * a **pids cgroup**: at most :data:`MAX_TASKS` processes and threads for the process and all it
   starts, enforced by the kernel of the operating system even for root (``RLIMIT_NPROC`` is not).
   The process enters the cgroup itself before it runs anything (:meth:`PidsCgroup.enter_argv`), so
@@ -38,6 +39,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from grader.errors import GradingError
+from grader.kernel import heldout
 from grader.paths import DATA, ROOT, VENVS
 
 ENV = "COURSE_SANDBOX"
@@ -135,6 +137,22 @@ def _links(path: Path, shown: list[Path], depth: int = 0) -> list[str]:
     return []
 
 
+@functools.cache
+def _empty_file() -> Path:
+    """An empty, read-only file of this process, bound over what the sandboxed process must not read.
+
+    (``/dev/null`` cannot stand in: bubblewrap's binds do not let device files be opened.)
+    """
+    import atexit
+    import tempfile
+
+    handle, name = tempfile.mkstemp(prefix="course-empty-")
+    os.close(handle)
+    os.chmod(name, 0o444)
+    atexit.register(lambda: Path(name).unlink(missing_ok=True))
+    return Path(name)
+
+
 def bwrap_argv(*, writable: Path, connection_file: Path | None = None, hidden: tuple[Path, ...] = (),
                network: bool = True) -> list[str]:
     """The bubblewrap command line that goes before a kernel's (or any grading process's) own ``argv``.
@@ -142,7 +160,8 @@ def bwrap_argv(*, writable: Path, connection_file: Path | None = None, hidden: t
     The process sees what it needs to run and nothing else (see the module's description); bind
     order matters, as a later mount covers an earlier one: system folders, then the empty ``/tmp`` and
     home folder, then the Python installations and the course's parts (which may lie in either), then
-    the working folder and the connection file, then `hidden`.
+    the working folder and the connection file, then an empty file over each held-out labels file
+    (:func:`grader.kernel.heldout.label_files`), then `hidden`.
 
     Args:
         writable: the process's working folder (the only place it may write, besides an empty ``/tmp``
@@ -191,6 +210,10 @@ def bwrap_argv(*, writable: Path, connection_file: Path | None = None, hidden: t
     if connection_file is not None:
         argv += ["--ro-bind", str(connection_file), str(connection_file)]
         needed.append(connection_file.resolve())
+    for labels in heldout.label_files():  # a hidden test's labels: the grader compares, outside (grader.kernel.heldout)
+        labels = Path(labels).resolve()
+        if _inside(labels, shown):
+            argv += ["--ro-bind", str(_empty_file()), str(labels)]
     for folder in hidden:
         folder = folder.resolve()
         # Only what shows needs hiding, and never what the process needs (its folder, its environments).

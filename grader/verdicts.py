@@ -72,7 +72,8 @@ def failure_text(nb: NotebookNode, grade_id: str) -> str:
 #: The check helpers of grader.asserts, and where each keeps the text that names what it checks.
 _CHECKERS = {"check": ("what", 1, None), "check_close": ("name", None, "hidden.value"),
              "check_equal": ("name", None, "hidden.value"), "check_shape": ("name", None, "hidden.shape"),
-             "check_dtype": ("name", None, "hidden.dtype"), "check_type": ("name", None, "hidden.type")}
+             "check_dtype": ("name", None, "hidden.dtype"), "check_type": ("name", None, "hidden.type"),
+             "check_held_out_accuracy": ("what", None, None)}
 
 
 def hidden_requirement(source: str, line: object) -> messages.Both | None:

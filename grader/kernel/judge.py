@@ -25,6 +25,11 @@ from what it controls before any learner code runs:
   key that arrived on standard input before any learner code ran; a line that does not verify is
   itself tampering.
 
+* **Held-out checks** (:mod:`grader.kernel.heldout`): a test cell's ``check_held_out_accuracy`` raises an
+  audit event with its predictions, and the judge sends them with that cell's verdict; the grader,
+  outside the sandbox that hides the labels, decides. Claims are heard even while the hook is busy, at
+  most two a cell are kept (two already fail it).
+
 A part whose test ran after tampering scores 0 (``course grade`` marks it ``tampered``). What an
 attacker inside this process could still try is listed in README ("What grading enforces").
 """
@@ -46,6 +51,10 @@ import time
 import traceback
 import types
 
+from grader.kernel import heldout
+
+#: The audit event of a held-out check, read once before any learner code runs.
+_HELD_OUT = heldout.EVENT
 #: Code object file names: learner cells, test cells. The grader reads them back in tracebacks.
 LEARNER, TEST = "<answer-cell-{}>", "<test-cell-{}>"
 #: Audit events that reach into the interpreter's own state; flagged when the learner's code asks.
@@ -263,6 +272,7 @@ class Judge:
         self.phase = "setup"
         self.protected: dict[int, object] = {}  # the baseline's functions, by id
         self.timeout_text = "cell timeout"
+        self.claims: list[tuple] = []  # the held-out checks' predictions, of the cell now running
 
     # -- running code --
     def _exec(self, source: str, namespace: dict, filename: str) -> tuple[list[dict], dict | None]:
@@ -355,6 +365,12 @@ class Judge:
         return False
 
     def audit(self, event: str, args: tuple) -> None:
+        if event == _HELD_OUT:  # before the busy flag: a test's claim is never dropped, whatever else runs
+            if self.phase == "learner" and len(self.claims) < 2:  # two already fail the cell
+                well_formed = (len(args) == 2 and type(args[0]) is str and type(args[1]) is bytes
+                               and len(args[1]) <= 1_000_000)
+                self.claims.append(tuple(args) if well_formed else ("?", b""))
+            return
         if self._busy or self.phase != "learner":
             return
         if event == "course.tampering":
@@ -433,6 +449,7 @@ class Judge:
         self.phase = "learner"
         for cell in self.job["cells"]:
             index, role = cell["index"], cell["role"]
+            self.claims = []
             if role == "learner" and cell.get("setup") is not None:
                 outputs, error, bound = setup_outputs[cell["setup"]]
                 learner.update(bound)  # the instructor's cell, unchanged: it already ran
@@ -450,7 +467,7 @@ class Judge:
             if role == "test":  # the whole comparison before each verdict; the audit hook sees the rest at once
                 self.check(baseline)
             self.channel.send({"cell": index, "outputs": outputs, "error": error,
-                               "tampering": list(self.tampering)})
+                               "tampering": list(self.tampering), "held_out": list(self.claims)})
         self.check(baseline)
         self.phase = "done"
         self.channel.send({"done": True, "truncated": self.output_left < 0, "tampering": list(self.tampering)})
