@@ -154,3 +154,52 @@ def test_chapter_06_cannot_train_on_its_test_split(tmp_path):
     result = grade_notebook(submit(tmp_path, nb, solution.name), solutions=SOLUTIONS)
     assert points(result) == {"transforms_tests": 2, "split_tests": 2, "evaluate_tests": 2, "freeze_tests": 2,
                               "classifier_tests": 0}, result.errors
+
+
+MEMORISES_THE_TRAINING_FILE = '''%%writefile fashion_project/model.py
+import gzip
+
+import torch
+import torch.nn as nn
+
+DATA = "/usr/share/datasets/fashion-mnist"
+
+
+class Memory(nn.Module):
+    """Looks each image up among the training file's 60,000 (the validation images are among them); any
+    other image gets an untrained network's guess."""
+
+    def __init__(self, hidden, dropout):
+        super().__init__()
+        with gzip.open(f"{DATA}/train-images-idx3-ubyte.gz") as f:
+            images = f.read()[16:]
+        with gzip.open(f"{DATA}/train-labels-idx1-ubyte.gz") as f:
+            labels = f.read()[8:]
+        self.memory = {images[784 * i:784 * (i + 1)]: labels[i] for i in range(len(labels))}
+        self.guess = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden), nn.ReLU(), nn.Dropout(dropout),
+                                   nn.Linear(hidden, 10))
+        self.scale = nn.Parameter(torch.ones(()))
+
+    def forward(self, pixels):
+        known = torch.zeros(len(pixels), 10)
+        for i, image in enumerate(pixels.to(torch.uint8).reshape(len(pixels), -1).numpy()):
+            label = self.memory.get(image.tobytes())
+            if label is not None:
+                known[i, label] = 10.0
+        return self.scale * known + self.guess(pixels.float() / 255).detach()
+
+
+def build_model(cfg):
+    return Memory(cfg["hidden"], cfg["dropout"])
+'''
+
+
+def test_chapter_14_model_that_memorises_its_validation_images_fails_on_the_test_split(tmp_path):
+    """Does the project's model that looks the training file's images up (perfect on validation images,
+    which come from that file) lose its part on the test images, every other part keeping its points?"""
+    solution = SOLUTIONS / "14_project.ipynb"
+    nb = with_answers(nbformat.read(solution, 4), {"model_answer": MEMORISES_THE_TRAINING_FILE})
+    result = grade_notebook(submit(tmp_path, nb, solution.name), solutions=SOLUTIONS)
+    assert points(result) == {"config_tests": 2, "model_tests": 0, "checkpoint_tests": 3, "export_tests": 2}, \
+        result.errors
+    assert any("accuracy on the test images must be at least 0.75" in e for e in result.errors), result.errors
