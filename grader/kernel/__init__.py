@@ -8,6 +8,8 @@ Everything here is loaded by a course kernel or by the judge, in each of the cou
 * :mod:`grader.kernel.offline`: the guard that refuses connections beyond this machine.
 * :mod:`grader.kernel.limits`: the operating-system limits on a graded process.
 * :mod:`grader.kernel.judge`: the plain Python process that runs a submission's cells for ``course grade``.
+* :mod:`grader.kernel.heldout`: held-out test data whose labels a graded answer never reads (the grader
+  compares a hidden test's predictions with them, outside the sandbox).
 * ``site/sitecustomize.py``: the folder each kernelspec puts on ``PYTHONPATH``; it turns the guard and the
   limits on when asked. It holds that one file only.
 
