@@ -157,7 +157,7 @@ def check_held_out_accuracy(predictions: Any, data: str, *, at_least: float, wha
     from grader.kernel import heldout
 
     said = messages.Both.split(what) if type(what) is str else what
-    count = heldout.inputs(data)[0][0]
+    count = heldout.size(data)
     values = _plain(predictions, "predictions")
     if tuple(values.shape) != (count,):
         _fail("assert.shape", name="predictions", expected=(count,), actual=tuple(values.shape))

@@ -227,8 +227,6 @@ def _held_out_verdict(cell: NotebookNode, check: tuple[int, str | None, float | 
     learner's code kept the check from reaching the grader).
     """
     line, data, at_least = check
-    claims = [tuple(c) if type(c) in (tuple, list) and len(c) == 2 else ("?", b"") for c in claims] \
-        if type(claims) is list else []
     if data is None or at_least is None:
         problem = messages.format("heldout.malformed")
     else:

@@ -29,13 +29,18 @@ SETS = {
 }
 
 
+def _header(handle) -> tuple[int, ...]:
+    """The shape an IDX file's header gives; the file must hold unsigned bytes."""
+    header = handle.read(4)
+    if len(header) != 4 or header[:3] != b"\0\0\x08":  # two zero bytes, type 0x08 = unsigned byte
+        raise ValueError(f"{handle.name}: not an IDX file of unsigned bytes")
+    return tuple(int.from_bytes(handle.read(4), "big") for _ in range(header[3]))
+
+
 def read_idx(path: str) -> tuple[tuple[int, ...], bytes]:
     """The shape and the raw uint8 values of a gzip-compressed IDX file (the format of (Fashion-)MNIST)."""
     with gzip.open(path, "rb") as handle:
-        header = handle.read(4)
-        if len(header) != 4 or header[:3] != b"\0\0\x08":  # two zero bytes, type 0x08 = unsigned byte
-            raise ValueError(f"{path}: not an IDX file of unsigned bytes")
-        shape = tuple(int.from_bytes(handle.read(4), "big") for _ in range(header[3]))
+        shape = _header(handle)
         size = 1
         for n in shape:
             size *= n
@@ -48,6 +53,12 @@ def read_idx(path: str) -> tuple[tuple[int, ...], bytes]:
 def inputs(name: str) -> tuple[tuple[int, ...], bytes]:
     """The test inputs of the held-out set `name` (shape, uint8 values)."""
     return read_idx(SETS[name][0])
+
+
+def size(name: str) -> int:
+    """How many examples the held-out set `name` has (read from its inputs file's header alone)."""
+    with gzip.open(SETS[name][0], "rb") as handle:
+        return _header(handle)[0]
 
 
 def labels(name: str) -> bytes:
@@ -71,7 +82,7 @@ def claim(name: str, predictions: bytes) -> None:
     sys.audit(EVENT, name, predictions)
 
 
-def verdict(claims: list, name: str, at_least: float) -> str | None:
+def verdict(claims: object, name: str, at_least: float) -> str | None:
     """Decide a test cell's held-out check outside the sandbox: None if it passes, else why not (bilingual).
 
     `name` and `at_least` come from the test cell's own text (the instructor's), never from the claim: the
@@ -80,11 +91,12 @@ def verdict(claims: list, name: str, at_least: float) -> str | None:
     """
     from grader import messages
 
-    if len(claims) != 1:
-        return messages.format("heldout.claims", count=len(claims))
-    claimed, predictions = claims[0]
-    if claimed != name or type(predictions) is not bytes:
+    if type(claims) is not list or len(claims) != 1:
+        return messages.format("heldout.claims", count=len(claims) if type(claims) is list else 0)
+    claim = claims[0]
+    if type(claim) not in (tuple, list) or len(claim) != 2 or claim[0] != name or type(claim[1]) is not bytes:
         return messages.format("heldout.malformed")
+    predictions = claim[1]
     try:
         truth = labels(name)
     except (OSError, ValueError, KeyError) as err:

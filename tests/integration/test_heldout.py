@@ -46,7 +46,7 @@ TEST = """\
 predictions = predict(held_out_inputs("fashion-mnist-test"))
 visible_checks_passed()
 ### BEGIN HIDDEN TESTS
-check_held_out_accuracy(predictions, "fashion-mnist-test", at_least=0.6,
+check_held_out_accuracy(predict(held_out_inputs("fashion-mnist-test")), "fashion-mnist-test", at_least=0.6,
                         what="처음 보는 이미지에서 정확도가 0.6 이상이어야 합니다 / "
                              "accuracy on unseen images must be at least 0.6")
 ### END HIDDEN TESTS"""
@@ -98,16 +98,16 @@ def test_an_answer_that_reads_the_test_labels_finds_nothing(tmp_path, held_out_c
     assert points(graded(tmp_path / "out", held_out_course, READ_LABELS)) == {"predict_tests": 2}
 
 
-#: Claims from a thread, every 10 ms, while the tests run: the answer's own predictions, so only the
+#: Claims whenever predict runs (the hidden test calls it too): the answer's own predictions, so only the
 #: number of claims (or, with the check kept from claiming, the accuracy the test requires) fails them.
+#: (A thread that claims every few milliseconds may miss a hidden cell that runs faster than that.)
 CLAIMS = """
-import sys, threading, time
-_mine = bytes(predict(held_out_inputs("fashion-mnist-test")).long().tolist())
-def _claim():
-    while True:
-        sys.audit("course.held_out", "fashion-mnist-test", _mine)
-        time.sleep(0.01)
-threading.Thread(target=_claim, daemon=True).start()"""
+import sys
+_predict = predict
+def predict(images):
+    predictions = _predict(images)
+    sys.audit("course.held_out", "fashion-mnist-test", bytes(predictions.long().tolist()))
+    return predictions"""
 #: Keeps the check from making its own claim: it judges locally, against labels the answer wrote.
 BYPASS = """\
 import gzip, os
